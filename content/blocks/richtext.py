@@ -1,0 +1,26 @@
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+
+from content.sanitise import clean_html
+
+RICH_TEXT_FEATURES = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link", "superscript"]
+
+
+class SafeRichTextBlock(blocks.RichTextBlock):
+    """Rich text whose output is sanitised like Markdown.
+
+    Draftail already limits what an editor can type, but content arriving by
+    import or API bypasses the editor; cleaning at render covers both.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("features", RICH_TEXT_FEATURES)
+        super().__init__(**kwargs)
+
+    def render_basic(self, value, context=None):
+        return mark_safe(clean_html(str(super().render_basic(value, context))))  # noqa: S308
+
+    class Meta:
+        icon = "pilcrow"
+        label = _("Rich text")

@@ -1,0 +1,53 @@
+"""python manage.py load_demo_content
+
+Fills a believable Danish site: the home page, five sections, the Markdown
+files in ``content/demo/`` (guidelines, cases, FAQs, audit kits, tænk klogt
+reviews), demo organisations in two health council areas and, with development
+settings only, one demo user per role. Safe to run again: it updates, never
+duplicates.
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from content.services import section_ensure, site_home_ensure
+from portal.accounts.demo import DEMO_PASSWORD, demo_organisations_load, demo_users_load
+
+DEMO_FOLDER = Path(__file__).resolve().parents[2] / "demo"
+
+SECTIONS = [
+    ("retningslinjer", "Retningslinjer",
+     "Kliniske retningslinjer med en variant for almen praksis og en for sygehus, side om side."),
+    ("gode-eksempler", "Gode eksempler",
+     "Forløb på tværs af sektorerne, der lykkedes, og hvad vi lærte af dem."),
+    ("spoergsmaal-og-svar", "Spørgsmål og svar",
+     "Svar på det, læger i begge sektorer oftest spørger om."),
+    ("audit", "Audit", "Auditmateriale til kvalitetsklynger og afdelinger: formål, indikatorer og skemaer."),
+    ("taenk-klogt", "Tænk klogt", "Fælles gennemgange af det, vi allerede gør, og hvad vi bør ændre."),
+]  # fmt: skip
+
+HOME_INTRO = (
+    "Samspil flytter viden mellem almen praksis og sygehus i stedet for at flytte patienter. "
+    "Her finder du fælles retningslinjer, gode eksempler, spørgsmål og svar, auditmateriale og "
+    "tænk klogt-gennemgange."
+)
+
+
+class Command(BaseCommand):
+    help = "Load (or refresh) the demo site: pages, organisations and, in development, demo users."
+
+    def handle(self, *args, **options):
+        home = site_home_ensure(title="Samspil", intro=HOME_INTRO)
+        for slug, title, intro in SECTIONS:
+            section_ensure(home=home, slug=slug, title=title, intro=intro)
+        call_command("import_markdown", str(DEMO_FOLDER), publish=True, no_progress=True, stdout=self.stdout)
+        orgs = demo_organisations_load()
+        self.stdout.write(f"Organisationer: {len(orgs)}")
+        if getattr(settings, "SAMSPIL_CREATE_DEMO_USERS", False):
+            users = demo_users_load(orgs)
+            self.stdout.write(f"Demobrugere: {len(users)} (adgangskode: {DEMO_PASSWORD})")
+        else:
+            self.stdout.write("Demobrugere oprettes ikke med disse indstillinger.")

@@ -1,0 +1,30 @@
+"""Wagtail page models and snippets of the public knowledge base.
+
+One module per page type; this package re-exports them. ``KNOWLEDGE_PAGE_MODELS``
+is the one list of page types that carry the knowledge mixins.
+"""
+
+from .audit import AuditMaterialPage
+from .case import CasePage
+from .faq import FaqPage
+from .guideline import GuidelinePage
+from .home import HomePage
+from .review import ThinkSmartReviewPage
+from .section import SectionIndexPage
+from .taxonomy import KnowledgePageTag, Sector, Topic
+
+KNOWLEDGE_PAGE_MODELS = (GuidelinePage, CasePage, FaqPage, AuditMaterialPage, ThinkSmartReviewPage)
+
+__all__ = [
+    "KNOWLEDGE_PAGE_MODELS",
+    "AuditMaterialPage",
+    "CasePage",
+    "FaqPage",
+    "GuidelinePage",
+    "HomePage",
+    "KnowledgePageTag",
+    "SectionIndexPage",
+    "Sector",
+    "ThinkSmartReviewPage",
+    "Topic",
+]

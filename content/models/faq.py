@@ -1,0 +1,43 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from content.blocks import FaqItemBlock
+from content.text import danish_slug
+
+from .mixins import KnowledgePageMixin
+
+
+class FaqPage(KnowledgePageMixin, Page):
+    """Questions and answers; each item can be linked to by its anchor."""
+
+    items = StreamField([("item", FaqItemBlock())], blank=True, verbose_name=_("questions"))
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("items"),
+        *KnowledgePageMixin.review_panels,
+        *KnowledgePageMixin.taxonomy_panels,
+    ]
+    search_fields = Page.search_fields + KnowledgePageMixin.search_fields + [index.SearchField("items")]
+    parent_page_types = ["content.SectionIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("FAQ page")
+        verbose_name_plural = _("FAQ pages")
+
+    def questions(self):
+        """The items with a unique anchor each, for the table of contents and the links."""
+        seen: set[str] = set()
+        result = []
+        for block in self.items:
+            anchor = danish_slug(block.value["anchor"] or block.value["question"], 60) or "spoergsmaal"
+            unique, n = anchor, 2
+            while unique in seen:
+                unique, n = f"{anchor}-{n}", n + 1
+            seen.add(unique)
+            result.append({"anchor": unique, "question": block.value["question"], "block": block})
+        return result

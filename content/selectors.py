@@ -1,0 +1,121 @@
+"""Reads of the knowledge base: section listings, facets, review status."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+from wagtail.models import Page
+
+from content.models import KNOWLEDGE_PAGE_MODELS
+
+
+@dataclass(frozen=True)
+class SectionFilter:
+    """The facet values a visitor chose, by slug. Query parameters are Danish."""
+
+    specialty: str = ""
+    sector: str = ""
+    topic: str = ""
+
+    PARAMS = {"specialty": "speciale", "sector": "sektor", "topic": "emne"}
+
+    @classmethod
+    def from_query(cls, query) -> "SectionFilter":
+        # Slugs are short; anything longer or odd simply matches nothing.
+        def clean(name):
+            value = str(query.get(cls.PARAMS[name], ""))[:120]
+            return value if value.replace("-", "").isalnum() else ""
+
+        return cls(specialty=clean("specialty"), sector=clean("sector"), topic=clean("topic"))
+
+    def is_active(self) -> bool:
+        return bool(self.specialty or self.sector or self.topic)
+
+
+@dataclass
+class Facet:
+    slug: str
+    name: str
+    count: int
+    chosen: bool
+
+
+@dataclass
+class SectionListing:
+    pages: list
+    facets: dict = field(default_factory=dict)
+
+
+def _knowledge_models_under(section):
+    """The knowledge page models that actually have live children here (one query)."""
+    type_ids = set(
+        section.get_children().live().public().values_list("content_type_id", flat=True).distinct()
+    )
+    return [m for m in KNOWLEDGE_PAGE_MODELS if ContentType.objects.get_for_model(m).id in type_ids]
+
+
+def section_listing(*, section, chosen: SectionFilter) -> SectionListing:
+    """Children of ``section`` matching ``chosen``, and facet counts.
+
+    A facet's counts are computed with the other facets applied but not its
+    own, so that choosing a specialty still shows the other specialties.
+    Query count depends on the number of page types present, not on pages.
+    """
+    pages = []
+    for model in _knowledge_models_under(section):
+        pages.extend(
+            model.objects.child_of(section)
+            .live()
+            .public()
+            .prefetch_related("specialties", "sectors", "topics")
+        )
+
+    def values(page, facet):
+        return {
+            (obj.slug, obj.name)
+            for obj in getattr(
+                page, {"specialty": "specialties", "sector": "sectors", "topic": "topics"}[facet]
+            ).all()
+        }
+
+    def matches(page, facet, slug):
+        return not slug or any(s == slug for s, _n in values(page, facet))
+
+    facet_names = ("specialty", "sector", "topic")
+    facets = {}
+    for facet in facet_names:
+        counter: Counter = Counter()
+        for page in pages:
+            if all(matches(page, other, getattr(chosen, other)) for other in facet_names if other != facet):
+                counter.update(values(page, facet))
+        facets[facet] = sorted(
+            (
+                Facet(slug, name, count, slug == getattr(chosen, facet))
+                for (slug, name), count in counter.items()
+            ),
+            key=lambda f: f.name,
+        )
+
+    selected = [p for p in pages if all(matches(p, f, getattr(chosen, f)) for f in facet_names)]
+    selected.sort(key=lambda p: p.title.lower())
+    return SectionListing(pages=selected, facets=facets)
+
+
+def recently_updated_pages(*, limit: int = 6):
+    return (
+        Page.objects.live()
+        .public()
+        .type(*KNOWLEDGE_PAGE_MODELS)
+        .order_by("-last_published_at")
+        .specific()[:limit]
+    )
+
+
+def pages_past_review(*, today=None) -> list:
+    """Knowledge pages (live or draft) whose next review date has passed."""
+    today = today or timezone.localdate()
+    pages = []
+    for model in KNOWLEDGE_PAGE_MODELS:
+        pages.extend(model.objects.filter(next_review__lt=today).select_related("owner"))
+    return sorted(pages, key=lambda p: p.next_review)

@@ -1,0 +1,21 @@
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, name, value):
+    """The current query string with ``name`` set to ``value`` (and back to page 1)."""
+    query = context["request"].GET.copy()
+    query[name] = value
+    if name != "side":
+        query.pop("side", None)
+    return query.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def query_without(context, name):
+    query = context["request"].GET.copy()
+    query.pop(name, None)
+    query.pop("side", None)
+    return query.urlencode()

@@ -1,0 +1,61 @@
+"""HTTP plumbing shared by every part of the portal."""
+
+import logging
+import uuid
+
+from django.http import HttpResponse
+from django.template import loader
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger("samspil.incidents")
+
+
+class RequestSizeLimitMiddleware:
+    """Answer an oversized request body with a Danish 400 before anything reads it.
+
+    Django's own limits cover form fields kept in memory, not uploaded files;
+    this one cap covers both and never lets a large upload turn into a 500.
+    """
+
+    def __init__(self, get_response):
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.limit = settings.MAX_REQUEST_BODY_BYTES
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = -1
+        if length < 0 or length > self.limit:
+            body = loader.render_to_string(
+                "400.html",
+                {
+                    "message": _("The upload is too large. The limit is %(mb)d MB.")
+                    % {"mb": self.limit // 2**20}
+                },
+                request=request,
+            )
+            return HttpResponse(body, status=400)
+        return self.get_response(request)
+
+
+class IncidentIdMiddleware:
+    """Give every unhandled exception an incident id, logged and shown on the 500 page.
+
+    The id lets support find the log line without the page revealing anything.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        request.incident_id = uuid.uuid4().hex[:12]
+        logger.error(
+            "Incident %s on %s %s", request.incident_id, request.method, request.path, exc_info=exception
+        )
+        return None

@@ -1,0 +1,55 @@
+"""Health check and error pages."""
+
+import uuid
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpResponseServerError, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+def _database_state() -> dict:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # noqa: BLE001 - the health check reports, never raises
+        return {"status": "error", "error": exc.__class__.__name__}
+    return {"status": "ok", "vendor": connection.vendor}
+
+
+def _search_state() -> dict:
+    # The search issue replaces this with a real probe of the engine.
+    if not settings.OPENSEARCH_URL:
+        return {"status": "not_configured", "backend": "database"}
+    return {"status": "unknown", "backend": "opensearch"}
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    checks = {"database": _database_state(), "search": _search_state()}
+    healthy = checks["database"]["status"] == "ok"
+    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def server_error(request):
+    # Rendered without a RequestContext: the failure may be in a context processor.
+    incident_id = getattr(request, "incident_id", None) or uuid.uuid4().hex[:12]
+    body = loader.get_template("500.html").render({"incident_id": incident_id})
+    return HttpResponseServerError(body)

@@ -1,0 +1,16 @@
+"""The one place that reads the environment.
+
+Every integration is switched on by its own variable; nothing else in the
+project calls ``os.environ``. See ``.env.example`` for the full list.
+"""
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+
+# A developer's .env is read if present; real deployments set variables.
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)

@@ -1,0 +1,9 @@
+# Danish dates as clinicians write them: 25. november 2026, kl. 14.30.
+DATE_FORMAT = "j. F Y"
+DATETIME_FORMAT = "j. F Y \\k\\l. H.i"
+SHORT_DATE_FORMAT = "d.m.Y"
+SHORT_DATETIME_FORMAT = "d.m.Y H.i"
+TIME_FORMAT = "H.i"
+FIRST_DAY_OF_WEEK = 1
+DECIMAL_SEPARATOR = ","
+THOUSAND_SEPARATOR = "."
