@@ -6,7 +6,7 @@ import markdown as markdown_lib
 
 from .sanitise import clean_html
 
-EXTENSIONS = ["tables", "footnotes", "sane_lists", "def_list", "abbr"]
+EXTENSIONS = ["tables", "footnotes", "fenced_code", "sane_lists", "def_list", "abbr"]
 
 _ATX_HEADING = re.compile(r"^(#{1,5})(?=\s)", re.MULTILINE)
 _FENCE = re.compile(r"^(```|~~~)", re.MULTILINE)
