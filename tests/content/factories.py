@@ -67,8 +67,18 @@ class FaqPageFactory(_KnowledgePageFactory):
     parent = factory.LazyFunction(lambda: section("spoergsmaal-og-svar", "Spørgsmål og svar"))
     items = factory.LazyFunction(
         lambda: [
-            ("item", {"question": "Hvordan når jeg en speciallæge?", "anchor": "", "answer": markdown_body("Ring.")}),
-            ("item", {"question": "Hvad er omvisitering?", "anchor": "", "answer": markdown_body("Det er...")}),
+            (
+                "item",
+                {
+                    "question": "Hvordan når jeg en speciallæge?",
+                    "anchor": "",
+                    "answer": markdown_body("Ring."),
+                },
+            ),
+            (
+                "item",
+                {"question": "Hvad er omvisitering?", "anchor": "", "answer": markdown_body("Det er...")},
+            ),
         ]
     )
 
@@ -81,7 +91,12 @@ class AuditMaterialPageFactory(_KnowledgePageFactory):
     parent = factory.LazyFunction(lambda: section("audit", "Audit"))
     purpose = "At se på egen praksis."
     indicators = factory.LazyFunction(
-        lambda: [("indicator", {"name": "Andel med CRP", "description": "Målt ved konsultation", "target": "< 20 %"})]
+        lambda: [
+            (
+                "indicator",
+                {"name": "Andel med CRP", "description": "Målt ved konsultation", "target": "< 20 %"},
+            )
+        ]
     )
 
 

@@ -112,7 +112,9 @@ def test_malformed_files_are_reported_and_nothing_from_them_is_saved(sections, t
     assert "mangler-sygehus.md: en retningslinje skal have både '# Almen praksis' og '# Sygehus'" in err
     assert "uden-front-matter.md: mangler YAML-front matter" in err
     # The topics named only in the bad files were rolled back with them.
-    assert not Topic.objects.filter(name__in=["Helt nyt emne fra en fejlfil", "Hovedpine fra fejlfil"]).exists()
+    assert not Topic.objects.filter(
+        name__in=["Helt nyt emne fra en fejlfil", "Hovedpine fra fejlfil"]
+    ).exists()
     assert not CasePage.objects.filter(title__startswith="Et eksempel med").exists()
     assert not GuidelinePage.objects.filter(title="Retningslinje uden sygehusvariant").exists()
 

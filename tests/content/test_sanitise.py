@@ -23,7 +23,7 @@ PAYLOADS = [
     '<object data="x.swf"></object><embed src="x.swf">',
     '<p onmouseover="alert(1)">hover</p>',
     '<a href="vbscript:msgbox(1)">vb</a>',
-    "<meta http-equiv=\"refresh\" content=\"0;url=https://evil.example\">",
+    '<meta http-equiv="refresh" content="0;url=https://evil.example">',
 ]
 
 FORBIDDEN_TAGS = {"script", "iframe", "style", "svg", "form", "input", "object", "embed", "meta", "img"}

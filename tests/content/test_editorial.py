@@ -1,0 +1,89 @@
+"""What editors get in the admin: the review report, moderation, scheduled publishing, English UI."""
+
+import datetime
+from unittest import mock
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.utils import timezone
+from wagtail.models import Workflow
+
+from tests.accounts.factories import UserFactory
+
+from .factories import CasePageFactory, GuidelinePageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(client):
+    user = UserFactory()
+    user.groups.add(Group.objects.get(name="Moderators"))
+    client.force_login(user)
+    return user
+
+
+def test_review_report_lists_only_pages_past_their_review_date(client, editor):
+    today = timezone.localdate()
+    overdue = GuidelinePageFactory(
+        title="Forældet vejledning", next_review=today - datetime.timedelta(days=1)
+    )
+    draft_overdue = CasePageFactory(title="Forældet kladde", next_review=today - datetime.timedelta(days=30),
+                                    live=False)  # fmt: skip
+    GuidelinePageFactory(title="Frisk vejledning", next_review=today + datetime.timedelta(days=1))
+    GuidelinePageFactory(title="Uden dato")
+
+    response = client.get("/admin/reports/due-for-review/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert overdue.title in html and draft_overdue.title in html
+    assert "Frisk vejledning" not in html and "Uden dato" not in html
+    assert "Sider til revision" in html or "revision" in html.lower()
+
+
+def test_review_report_exports_csv_with_the_next_review_date(client, editor):
+    GuidelinePageFactory(title="Forældet", next_review=datetime.date(2025, 1, 31))
+    response = client.get("/admin/reports/due-for-review/", {"export": "csv"})
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content).decode() if response.streaming else response.content.decode()
+    assert "Forældet" in body and "2025-01-31" in body
+
+
+def test_review_report_is_closed_to_anonymous_visitors(client):
+    response = client.get("/admin/reports/due-for-review/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_the_moderation_workflow_is_on_for_the_whole_site():
+    workflow = Workflow.objects.get(active=True)
+    assert workflow.workflow_pages.filter(page__depth=1).exists()
+
+
+def test_scheduled_publishing_publishes_when_the_time_comes():
+    page = GuidelinePageFactory(title="Planlagt", live=False)
+    page.go_live_at = timezone.now() + datetime.timedelta(minutes=5)
+    page.save_revision().publish()  # Wagtail keeps it scheduled, not live
+    page.refresh_from_db()
+    assert not page.live
+
+    call_command("publish_scheduled")
+    page.refresh_from_db()
+    assert not page.live  # not yet
+
+    # Move the clock past go_live_at for the command rather than waiting for it.
+    later = timezone.now() + datetime.timedelta(minutes=10)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        call_command("publish_scheduled")
+    page.refresh_from_db()
+    assert page.live
+
+
+def test_english_is_available(client):
+    page = GuidelinePageFactory()
+    client.post("/i18n/setlang/", {"language": "en", "next": page.url})
+    html = client.get(page.url).content.decode()
+    assert '<html lang="en">' in html
+    assert "Skip to the main content" in html and "General practice" in html
