@@ -33,10 +33,11 @@ def test_two_users_cannot_share_an_email():
 def test_the_specialties_are_data_including_the_focused_stay_ones():
     assert Specialty.objects.count() >= 39
     focused = set(Specialty.objects.filter(focused_stay=True).values_list("slug", flat=True))
-    for slug in ["akutmedicin", "psykiatri", "boerne-og-ungdomspsykiatri", "paediatri", "gynaekologi-og-obstetrik",
-                 "ortopaedisk-kirurgi", "neurologi", "urologi", "kirurgi", "oto-rhino-laryngologi",
-                 "dermato-venerologi", "kardiologi", "geriatri"]:  # fmt: skip
-        assert slug in focused, slug
+    named = ["akutmedicin", "psykiatri", "boerne-og-ungdomspsykiatri", "paediatri",
+             "gynaekologi-og-obstetrik",
+             "ortopaedisk-kirurgi", "neurologi", "urologi", "kirurgi", "oto-rhino-laryngologi",
+             "dermato-venerologi", "kardiologi", "geriatri"]  # fmt: skip
+    assert set(named) <= focused
     assert Specialty.objects.filter(group="Intern medicin").count() == 9
     assert not Specialty.objects.get(slug="almen-medicin").focused_stay
 
