@@ -103,3 +103,13 @@ def axe_check():
     from tests.e2e.axe import assert_no_serious_axe_violations
 
     return assert_no_serious_axe_violations
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters and other cached state must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

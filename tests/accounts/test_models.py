@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.test import RequestFactory
 
 from portal.accounts.models import Membership, Organisation, Specialty
 from portal.accounts.roles import Role
@@ -20,7 +21,8 @@ def test_the_custom_user_model_is_active_and_logs_in_by_email():
         "Hanne.Berg@Praksis.DK", "korrekt-hest-batteri-42", first_name="Hanne", last_name="Berg"
     )
     assert user.email == "hanne.berg@praksis.dk"
-    assert authenticate(username="hanne.berg@praksis.dk", password="korrekt-hest-batteri-42") == user
+    request = RequestFactory().post("/admin/login/")  # django-axes needs the request to check lockouts
+    assert authenticate(request, username="hanne.berg@praksis.dk", password="korrekt-hest-batteri-42") == user
     assert str(user) == "Hanne Berg"
 
 

@@ -3,6 +3,7 @@
 import pytest
 
 from tests.accounts.factories import UserFactory
+from tests.accounts.login import verified_login
 
 from .factories import GuidelinePageFactory, section
 
@@ -12,11 +13,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def admin_client(client):
     user = UserFactory(is_superuser=True, is_staff=True)
-    client.force_login(user)
+    verified_login(client, user)
     return client
 
 
-@pytest.mark.parametrize("model", ["guidelinepage", "casepage", "faqpage", "auditmaterialpage", "thinksmartreviewpage"])
+@pytest.mark.parametrize(
+    "model", ["guidelinepage", "casepage", "faqpage", "auditmaterialpage", "thinksmartreviewpage"]
+)
 def test_add_form_renders_for_every_knowledge_page_type(admin_client, model):
     parent = section()
     response = admin_client.get(f"/admin/pages/add/content/{model}/{parent.pk}/")

@@ -78,3 +78,5 @@ def _production_env(monkeypatch):
     # Importing the production module needs its required variables.
     monkeypatch.setenv("SECRET_KEY", "x" * 50)
     monkeypatch.setenv("ALLOWED_HOSTS", "samspil.example")
+    monkeypatch.setenv("CPR_ENCRYPTION_KEYS", "c2Ftc3BpbC10ZXN0LW9ubHktbm90LXNlY3JldC1rZXk=")
+    monkeypatch.setenv("CPR_BLIND_INDEX_KEY", "x" * 40)

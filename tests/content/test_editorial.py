@@ -10,6 +10,7 @@ from django.utils import timezone
 from wagtail.models import Workflow
 
 from tests.accounts.factories import UserFactory
+from tests.accounts.login import verified_login
 
 from .factories import CasePageFactory, GuidelinePageFactory
 
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def editor(client):
     user = UserFactory()
     user.groups.add(Group.objects.get(name="Moderators"))
-    client.force_login(user)
+    verified_login(client, user)
     return user
 
 
