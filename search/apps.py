@@ -3,8 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SearchConfig(AppConfig):
-    """The search index. Built out by the search issue; the app exists so that
-    its migrations and documents have their home from the start."""
+    """The search index: documents, indexing, queries and backends."""
 
     name = "search"
     verbose_name = _("Search")
+
+    def ready(self):
+        from .indexing import connect_signals
+
+        connect_signals()

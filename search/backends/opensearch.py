@@ -1,0 +1,269 @@
+"""Search on OpenSearch 2.x/3.x (``OPENSEARCH_URL``), through opensearch-py.
+
+Pages live in versioned indices (``<prefix>-<timestamp>``) behind one alias
+(``<prefix>``): ``rebuild`` fills a new index in bulk and moves the alias
+in one atomic ``_aliases`` call, so searches never see a half-built index;
+page updates from the publish signals write through the alias. Any
+transport failure or a reply slower than ``OPENSEARCH_TIMEOUT`` becomes
+``EngineUnavailable``, on which ``search.backends`` answers from the
+database; after a failure the engine is left alone for a few seconds so
+that an outage costs each visitor nothing.
+"""
+
+import threading
+import time
+from collections import Counter
+
+from django.conf import settings
+
+from search.documents import (
+    IndexDocument,
+    document_for_page,
+    index_settings,
+    opensearch_document_class,
+    opensearch_source,
+    searchable_pages,
+    type_names,
+)
+from search.query import Hit, SearchQuery, SearchRequest, SearchResult
+
+from . import EngineUnavailable
+from .database import facet_names, facet_values
+
+_FACET_AGGS = ("type", "sector", "specialty", "topic")
+_breaker = {"open_until": 0.0}
+_breaker_lock = threading.Lock()
+
+
+def reset_breaker() -> None:
+    """Forget an earlier failure (tests, and after an operator brought the engine back)."""
+    with _breaker_lock:
+        _breaker["open_until"] = 0.0
+
+
+class OpenSearchBackend:
+    name = "opensearch"
+
+    def __init__(self, url: str, *, prefix: str = "samspil-pages", timeout: float = 1.0, pause: float = 5.0):
+        from opensearchpy import OpenSearch
+
+        self.alias = prefix
+        self.timeout = timeout
+        self.pause = pause
+        # Index administration may take seconds; searches pass ``request_timeout=self.timeout``.
+        self.client = OpenSearch(hosts=[url], timeout=30, max_retries=0, retry_on_timeout=False)
+
+    @classmethod
+    def from_settings(cls) -> "OpenSearchBackend":
+        return cls(
+            settings.OPENSEARCH_URL,
+            prefix=settings.OPENSEARCH_INDEX,
+            timeout=settings.OPENSEARCH_TIMEOUT,
+            pause=settings.OPENSEARCH_RETRY_AFTER,
+        )
+
+    # --- Failure handling ------------------------------------------------------------------
+    def _call(self, function, *args, **kwargs):
+        from opensearchpy.exceptions import ConnectionError as TransportConnectionError
+        from opensearchpy.exceptions import NotFoundError, TransportError
+
+        if time.monotonic() < _breaker["open_until"]:
+            raise EngineUnavailable("engine failed recently; retrying shortly")
+        try:
+            return function(*args, **kwargs)
+        except (TransportConnectionError, NotFoundError) as exc:  # incl. ConnectionTimeout
+            self._trip()
+            raise EngineUnavailable(f"{exc.__class__.__name__}: {exc}") from exc
+        except TransportError as exc:
+            if isinstance(exc.status_code, int) and exc.status_code < 500:
+                raise  # a bad request is our bug, not an outage
+            self._trip()
+            raise EngineUnavailable(f"{exc.__class__.__name__}: {exc}") from exc
+
+    def _trip(self):
+        with _breaker_lock:
+            _breaker["open_until"] = time.monotonic() + self.pause
+
+    def health(self) -> dict:
+        health = self._call(self.client.cluster.health, request_timeout=self.timeout)
+        count = self._call(self.client.count, index=self.alias, request_timeout=self.timeout)
+        return {"cluster": health["status"], "documents": count["count"]}
+
+    # --- Indices and the alias -------------------------------------------------------------
+    def _new_index_name(self) -> str:
+        return f"{self.alias}-{time.strftime('%Y%m%d%H%M%S')}-{time.time_ns() % 1_000_000:06d}"
+
+    def create_index(self, name: str) -> None:
+        mapping = opensearch_document_class()._doc_type.mapping.to_dict()
+        self.client.indices.create(index=name, body={"settings": index_settings(), "mappings": mapping})
+
+    def alias_targets(self) -> list[str]:
+        if not self.client.indices.exists_alias(name=self.alias):
+            return []
+        return sorted(self.client.indices.get_alias(name=self.alias))
+
+    def ensure_index(self) -> None:
+        """An index behind the alias, created empty on first use."""
+        if not self.alias_targets():
+            name = self._new_index_name()
+            self.create_index(name)
+            self.client.indices.put_alias(index=name, name=self.alias)
+
+    def swap_alias(self, new_index: str) -> list[str]:
+        """Point the alias at ``new_index`` in one atomic call; returns the old indices."""
+        old = self.alias_targets()
+        actions = [{"remove": {"index": index, "alias": self.alias}} for index in old]
+        actions.append({"add": {"index": new_index, "alias": self.alias}})
+        self.client.indices.update_aliases(body={"actions": actions})
+        return old
+
+    def rebuild(self, *, progress=None, documents=None, chunk_size: int = 500) -> tuple[int, str]:
+        """A new index with every searchable page, then the alias swap; returns (count, index)."""
+        from opensearchpy import helpers
+
+        name = self._new_index_name()
+        self.create_index(name)
+        self.client.indices.put_settings(index=name, body={"index": {"refresh_interval": "-1"}})
+        if documents is None:
+            documents = (document_for_page(page) for page in searchable_pages())
+
+        def actions():
+            for document in documents:
+                if progress:
+                    progress(1)
+                yield {"_index": name, "_id": document.page_id, "_source": opensearch_source(document)}
+
+        count, _errors = helpers.bulk(
+            self.client, actions(), chunk_size=chunk_size, request_timeout=120, max_retries=0
+        )
+        self.client.indices.put_settings(index=name, body={"index": {"refresh_interval": "1s"}})
+        self.client.indices.refresh(index=name)
+        for index in self.swap_alias(name):
+            self.client.indices.delete(index=index, ignore_unavailable=True)
+        return count, name
+
+    # --- Writing (from the publish signals) ------------------------------------------------
+    def index(self, documents: list[IndexDocument]) -> None:
+        from opensearchpy import helpers
+
+        self._call(self.ensure_index)
+        actions = [
+            {"_index": self.alias, "_id": d.page_id, "_source": opensearch_source(d)} for d in documents
+        ]
+        # refresh: searchable at once, not after the next refresh interval (editorial rates are low).
+        self._call(helpers.bulk, self.client, actions, refresh=True, request_timeout=10)
+
+    def remove(self, page_ids) -> None:
+        from opensearchpy import helpers
+
+        if not self.alias_targets():
+            return
+        actions = [{"_op_type": "delete", "_index": self.alias, "_id": i} for i in page_ids]
+        self._call(helpers.bulk, self.client, actions, refresh=True, raise_on_error=False, request_timeout=10)
+
+    def clear(self) -> None:
+        for index in self.alias_targets():
+            self.client.indices.delete(index=index, ignore_unavailable=True)
+
+    def count(self) -> int:
+        return self._call(self.client.count, index=self.alias, request_timeout=self.timeout)["count"]
+
+    # --- Reading ---------------------------------------------------------------------------
+    def _run(self, query: SearchQuery, request: SearchRequest) -> dict:
+        return self._call(
+            self.client.search,
+            index=self.alias,
+            body=query.opensearch_body(request),
+            request_timeout=self.timeout,
+        )
+
+    @staticmethod
+    def _suggestion(query: SearchQuery, response: dict) -> str:
+        replacements = {}
+        for entry in response.get("suggest", {}).get("words", []):
+            if entry.get("options"):
+                replacements[entry["text"]] = entry["options"][0]["text"]
+        if not replacements:
+            return ""
+        return " ".join(replacements.get(word, word) for word in query.words)
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        result = SearchResult(
+            query=request.query, backend=self.name, page=request.page, page_size=request.page_size
+        )
+        result.notice = request.notice
+        query = SearchQuery(request.query)
+        if not query:
+            return result
+        response = self._run(query, request)
+        total = response["hits"]["total"]["value"]
+        if total < 3:
+            suggestion = self._suggestion(query, response)
+            if suggestion and suggestion != " ".join(query.words):
+                suggested = SearchQuery(suggestion)
+                better = self._run(suggested, request)
+                if better["hits"]["total"]["value"] > total:
+                    result.suggestion = suggestion
+                    if total == 0:
+                        response, total, result.corrected = better, better["hits"]["total"]["value"], True
+        result.total = total
+        if request.page > result.num_pages and total:
+            request = SearchRequest(**{**request.__dict__, "page": result.num_pages})
+            response = self._run(
+                SearchQuery(result.suggestion if result.corrected else request.query), request
+            )
+        result.page = request.page
+        result.hits = self._hits(response)
+        counters = {
+            facet: Counter(
+                {b["key"]: b["doc_count"] for b in response["aggregations"][facet]["values"]["buckets"]}
+            )
+            for facet in _FACET_AGGS
+        }
+        result.facets = facet_values(counters, request)
+        return result
+
+    @staticmethod
+    def _hits(response: dict) -> list[Hit]:
+        names = facet_names()
+        types = type_names()
+        hits = []
+        for raw in response["hits"]["hits"]:
+            source = raw["_source"]
+            fragments = []
+            for field in ("summary", "body_general_practice", "body_hospital", "body"):
+                fragments.extend(raw.get("highlight", {}).get(field, []))
+            hits.append(
+                Hit(
+                    page_id=source["page_id"],
+                    title=source["title"],
+                    url=source["url"],
+                    type=source["type"],
+                    type_name=types.get(source["type"], source["type"]),
+                    summary=source.get("summary", ""),
+                    sectors=[
+                        {"slug": s, "name": names["sector"].get(s, s)} for s in source.get("sectors", [])
+                    ],
+                    specialties=[
+                        {"slug": s, "name": names["specialty"].get(s, s)}
+                        for s in source.get("specialties", [])
+                    ],
+                    highlight=" … ".join(fragments[:2]),
+                    score=raw.get("_score") or 0.0,
+                )
+            )
+        return hits
+
+    def autocomplete(self, text: str, *, limit: int = 8) -> list[dict]:
+        query = SearchQuery(text[:100])
+        if not query.words:
+            return []
+        response = self._call(
+            self.client.search,
+            index=self.alias,
+            body=query.opensearch_autocomplete(limit),
+            request_timeout=self.timeout,
+        )
+        return [
+            {"title": h["_source"]["title"], "url": h["_source"]["url"]} for h in response["hits"]["hits"]
+        ]

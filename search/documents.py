@@ -1,0 +1,286 @@
+"""What is indexed: one document per live, public knowledge page.
+
+This module is the one place that says which parts of a page are searchable
+and under which name; the backends (``search.backends``) store these
+documents and never look at page models themselves. The body text comes from
+each page model's Wagtail ``search_fields`` (so a new field on a page type
+is picked up by adding it there), sorted into the general-practice body, the
+hospital body and the common body.
+"""
+
+import datetime
+import re
+from dataclasses import asdict, dataclass, field
+
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.encoding import force_str
+from wagtail.fields import StreamField
+from wagtail.search import index
+
+from content.models import KNOWLEDGE_PAGE_MODELS
+
+# Fields that have their own place in the document, not in the body.
+_OWN_FIELDS = {"title", "summary"}
+# Body fields that belong to one sector; everything else is common to both.
+SECTOR_BODY_FIELDS = {"general_practice_body": "body_general_practice", "hospital_body": "body_hospital"}
+
+_MARKDOWN_NOISE = [
+    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),  # links and images: keep the text
+    (re.compile(r"^\s*\|?\s*:?-{3,}.*$", re.MULTILINE), " "),  # table rules
+    (re.compile(r"^\s{0,3}(#{1,6}|>|[-*+]|\d+\.)\s+", re.MULTILINE), ""),  # headings, quotes, lists
+    (re.compile(r"[|*_`~]+"), " "),
+    (re.compile(r"\s+"), " "),
+]
+
+
+def plain_text(text: str) -> str:
+    """Markdown-ish text as the reader sees it, for highlights and summaries."""
+    for pattern, replacement in _MARKDOWN_NOISE:
+        text = pattern.sub(replacement, text)
+    return text.strip()
+
+
+def type_key(model) -> str:
+    """``GuidelinePage`` → ``guideline``: the value of the ``type`` facet and API parameter."""
+    return model._meta.model_name.removesuffix("page")
+
+
+def type_names() -> dict:
+    """Facet key → the model's (lazily translated) verbose name."""
+    return {type_key(model): model._meta.verbose_name for model in KNOWLEDGE_PAGE_MODELS}
+
+
+@dataclass
+class TaxonomyValue:
+    slug: str
+    name: str
+
+
+@dataclass
+class IndexDocument:
+    """One searchable page, in the shape every backend stores."""
+
+    page_id: int
+    type: str
+    title: str
+    url: str
+    summary: str = ""
+    body: str = ""
+    body_general_practice: str = ""
+    body_hospital: str = ""
+    sectors: list[TaxonomyValue] = field(default_factory=list)
+    specialties: list[TaxonomyValue] = field(default_factory=list)
+    topics: list[TaxonomyValue] = field(default_factory=list)
+    # Topics of kind "symptom", also in ``topics``: symptom entry searches these.
+    symptoms: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    last_published_at: datetime.datetime | None = None
+    next_review: datetime.date | None = None
+
+    @property
+    def audience(self) -> list[str]:
+        """Who the page is for: its sectors, or both when it names none."""
+        return [s.slug for s in self.sectors] or ["almen-praksis", "sygehus"]
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _field_text(page, name: str) -> str:
+    value = getattr(page, name, None)
+    if value is None:
+        return ""
+    model_field = page._meta.get_field(name)
+    if isinstance(model_field, StreamField):
+        parts = model_field.stream_block.get_searchable_content(value)
+        return plain_text(" ".join(force_str(p) for p in parts if p))
+    return plain_text(force_str(value))
+
+
+def _body_fields(model) -> list[str]:
+    names = []
+    for search_field in model.get_search_fields():
+        if isinstance(search_field, index.SearchField) and search_field.field_name not in _OWN_FIELDS:
+            if search_field.field_name not in names:
+                names.append(search_field.field_name)
+    return names
+
+
+def document_for_page(page) -> IndexDocument:
+    """The index document of a specific knowledge page (call ``.specific`` first)."""
+    bodies: dict[str, list[str]] = {"body": [], **{v: [] for v in SECTOR_BODY_FIELDS.values()}}
+    for name in _body_fields(type(page)):
+        try:
+            text = _field_text(page, name)
+        except FieldDoesNotExist:  # a search field backed by a method, not a model field
+            text = plain_text(force_str(getattr(page, name, "") or ""))
+        if text:
+            bodies[SECTOR_BODY_FIELDS.get(name, "body")].append(text)
+    topics = list(page.topics.all())
+    return IndexDocument(
+        page_id=page.pk,
+        type=type_key(type(page)),
+        title=page.title,
+        url=page.get_url() or page.url_path,
+        summary=page.summary,
+        body="\n".join(bodies["body"]),
+        body_general_practice="\n".join(bodies["body_general_practice"]),
+        body_hospital="\n".join(bodies["body_hospital"]),
+        sectors=[TaxonomyValue(s.slug, s.name) for s in page.sectors.all()],
+        specialties=[TaxonomyValue(s.slug, s.name) for s in page.specialties.all()],
+        topics=[TaxonomyValue(t.slug, t.name) for t in topics],
+        symptoms=[t.name for t in topics if t.kind == "symptom"],
+        tags=[t.name for t in page.tags.all()],
+        last_published_at=page.last_published_at,
+        next_review=page.next_review,
+    )
+
+
+def searchable_pages(page_ids=None):
+    """Every page that belongs in the index (live, public knowledge pages), model by model.
+
+    One queryset per page type, because taxonomy can only be prefetched on
+    the specific models; ``page_ids`` narrows it down.
+    """
+    for model in KNOWLEDGE_PAGE_MODELS:
+        pages = model.objects.live().public().prefetch_related("specialties", "sectors", "topics", "tags")
+        if page_ids is not None:
+            pages = pages.filter(pk__in=page_ids)
+        yield from pages.iterator(chunk_size=500)
+
+
+def searchable_count() -> int:
+    return sum(model.objects.live().public().count() for model in KNOWLEDGE_PAGE_MODELS)
+
+
+# --- The OpenSearch index -------------------------------------------------------------------
+# The same analysis as ``search.analysis``, inside the engine: accents folded by a
+# mapping (never ``asciifolding``, which would turn æ, ø and å into ae, o and a),
+# ``aa`` → ``å``, Danish stop words and Snowball stemmer, and at search time the
+# synonym file through ``synonym_graph`` (multi-word synonyms need the graph filter,
+# which is only allowed in search analyzers).
+
+_ACCENTS = {
+    "á": "a", "à": "a", "â": "a", "ã": "a", "ä": "æ", "ç": "c", "é": "e", "è": "e", "ê": "e", "ë": "e",
+    "í": "i", "ì": "i", "î": "i", "ï": "i", "ñ": "n", "ó": "o", "ò": "o", "ô": "o", "õ": "o", "ö": "ø",
+    "ú": "u", "ù": "u", "û": "u", "ü": "u", "ý": "y",
+}  # fmt: skip
+
+
+def _char_mappings() -> list[str]:
+    mappings = ["aa => å", "Aa => Å", "AA => Å", "aA => å"]
+    for accented, plain in _ACCENTS.items():
+        mappings.append(f"{accented} => {plain}")
+        mappings.append(f"{accented.upper()} => {plain.upper()}")
+    return mappings
+
+
+def index_settings(*, synonyms: list[str] | None = None) -> dict:
+    """Settings of a new index; the synonym lines are read when the index is built."""
+    from search.analysis import synonym_lines
+
+    return {
+        "number_of_shards": 1,
+        "number_of_replicas": 0,
+        "refresh_interval": "1s",
+        "max_ngram_diff": 20,
+        "analysis": {
+            "char_filter": {"danish_folding": {"type": "mapping", "mappings": _char_mappings()}},
+            "filter": {
+                "danish_stop": {"type": "stop", "stopwords": "_danish_"},
+                "danish_stemmer": {"type": "stemmer", "language": "danish"},
+                "danish_medical_synonyms": {
+                    "type": "synonym_graph",
+                    "synonyms": synonyms if synonyms is not None else synonym_lines(),
+                    "lenient": True,
+                },
+                "autocomplete_edge": {"type": "edge_ngram", "min_gram": 2, "max_gram": 20},
+            },
+            "analyzer": {
+                "danish_index": {
+                    "type": "custom",
+                    "char_filter": ["danish_folding"],
+                    "tokenizer": "standard",
+                    "filter": ["lowercase", "danish_stop", "danish_stemmer"],
+                },
+                "danish_search": {
+                    "type": "custom",
+                    "char_filter": ["danish_folding"],
+                    "tokenizer": "standard",
+                    "filter": ["lowercase", "danish_medical_synonyms", "danish_stop", "danish_stemmer"],
+                },
+                "danish_words": {  # for "did you mean": whole words, unstemmed
+                    "type": "custom",
+                    "char_filter": ["danish_folding"],
+                    "tokenizer": "standard",
+                    "filter": ["lowercase"],
+                },
+                "autocomplete_index": {
+                    "type": "custom",
+                    "char_filter": ["danish_folding"],
+                    "tokenizer": "standard",
+                    "filter": ["lowercase", "autocomplete_edge"],
+                },
+            },
+        },
+    }
+
+
+def _danish_text(**kwargs):
+    from opensearchpy import Text
+
+    return Text(analyzer="danish_index", search_analyzer="danish_search", **kwargs)
+
+
+def opensearch_document_class():
+    """The DSL ``Document`` describing the mapping (built lazily: opensearch-py is optional)."""
+    from opensearchpy import Date, Document, Integer, Keyword, Text
+
+    class KnowledgeDocument(Document):
+        page_id = Integer()
+        type = Keyword()
+        title = _danish_text(
+            copy_to="spell",
+            fields={
+                "autocomplete": Text(analyzer="autocomplete_index", search_analyzer="danish_words"),
+                "words": Text(analyzer="danish_words"),
+            },
+        )
+        summary = _danish_text(copy_to="spell")
+        body = _danish_text()
+        body_general_practice = _danish_text()
+        body_hospital = _danish_text()
+        topics_text = _danish_text(copy_to="spell")
+        symptoms = _danish_text(copy_to="spell")
+        spell = Text(analyzer="danish_words")
+        url = Keyword(index=False)
+        sectors = Keyword()
+        specialties = Keyword()
+        topics = Keyword()
+        audience = Keyword()
+        last_published_at = Date()
+        next_review = Date()
+
+    return KnowledgeDocument
+
+
+def opensearch_source(doc: IndexDocument) -> dict:
+    """The JSON body of one document in the OpenSearch index."""
+    return {
+        "page_id": doc.page_id,
+        "type": doc.type,
+        "title": doc.title,
+        "summary": doc.summary,
+        "body": doc.body,
+        "body_general_practice": doc.body_general_practice,
+        "body_hospital": doc.body_hospital,
+        "topics_text": " ".join([t.name for t in doc.topics] + [s.name for s in doc.specialties] + doc.tags),
+        "symptoms": doc.symptoms,
+        "url": doc.url,
+        "sectors": [s.slug for s in doc.sectors],
+        "specialties": [s.slug for s in doc.specialties],
+        "topics": [t.slug for t in doc.topics],
+        "audience": doc.audience,
+        "last_published_at": doc.last_published_at.isoformat() if doc.last_published_at else None,
+        "next_review": doc.next_review.isoformat() if doc.next_review else None,
+    }

@@ -1,0 +1,113 @@
+"""Keeping the indexes in step with the page tree.
+
+Signal handlers (``connect_signals``, called from ``SearchConfig.ready``)
+only queue work: after the publishing transaction commits, a django-tasks
+task re-reads the pages and updates every backend (the database index
+always, OpenSearch when configured). The work itself is one rule — a page
+that is live, public knowledge is indexed, any other page is removed — so
+publish, unpublish and move are the same task on different pages. See
+https://docs.wagtail.org/en/stable/reference/signals.html
+"""
+
+import logging
+
+from django.db import transaction
+from django.db.models.signals import post_delete
+from django_tasks import task
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from search.documents import document_for_page, searchable_pages
+
+logger = logging.getLogger(__name__)
+
+
+def sync_pages(page_ids) -> None:
+    """Index the pages among ``page_ids`` that are searchable; remove the others."""
+    from search.backends import all_backends
+
+    page_ids = set(page_ids)
+    if not page_ids:
+        return
+    pages = list(searchable_pages(page_ids))
+    documents = [document_for_page(page) for page in pages]
+    gone = page_ids - {page.pk for page in pages}
+    for backend in all_backends():
+        try:
+            if documents:
+                backend.index(documents)
+            if gone:
+                backend.remove(gone)
+        except Exception:  # an engine outage must not stop publishing; reindex repairs it
+            logger.exception("search: updating %s failed for pages %s", backend.name, sorted(page_ids))
+            if backend.name == "database":
+                raise
+
+
+def remove_pages(page_ids) -> None:
+    from search.backends import all_backends
+
+    for backend in all_backends():
+        try:
+            backend.remove(page_ids)
+        except Exception:
+            logger.exception("search: removing pages %s from %s failed", sorted(page_ids), backend.name)
+            if backend.name == "database":
+                raise
+
+
+@task()
+def sync_pages_task(page_ids: list[int]) -> None:
+    sync_pages(page_ids)
+
+
+@task()
+def remove_pages_task(page_ids: list[int]) -> None:
+    remove_pages(page_ids)
+
+
+def _subtree_ids(page) -> list[int]:
+    return list(Page.objects.descendant_of(page, inclusive=True).values_list("pk", flat=True))
+
+
+def _queue(task_, page_ids) -> None:
+    page_ids = sorted(set(page_ids))
+    if page_ids:
+        transaction.on_commit(lambda: task_.enqueue(page_ids), robust=True)
+
+
+def _on_publish_or_unpublish(sender, instance, **kwargs):
+    # The whole subtree: a section's privacy or URL reaches its children.
+    _queue(sync_pages_task, _subtree_ids(instance))
+
+
+def _on_move(sender, instance, **kwargs):
+    _queue(sync_pages_task, _subtree_ids(instance))
+
+
+def _on_delete(sender, instance, **kwargs):
+    if isinstance(instance, Page):
+        _queue(remove_pages_task, [instance.pk])
+
+
+def connect_signals() -> None:
+    page_published.connect(_on_publish_or_unpublish, dispatch_uid="search_page_published")
+    page_unpublished.connect(_on_publish_or_unpublish, dispatch_uid="search_page_unpublished")
+    post_page_move.connect(_on_move, dispatch_uid="search_post_page_move")
+    post_delete.connect(_on_delete, dispatch_uid="search_page_deleted")
+
+
+def rebuild_database_index(*, progress=None) -> int:
+    """Rebuild the database index from scratch; returns the number of documents."""
+    from search.backends import database_backend
+
+    backend = database_backend()
+    count = 0
+    with transaction.atomic():
+        backend.clear()
+        for page in searchable_pages():
+            backend.index([document_for_page(page)])
+            count += 1
+            if progress:
+                progress(1)
+    return count

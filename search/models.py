@@ -1,0 +1,57 @@
+"""The database search index: one row per indexed page, plus the word list.
+
+``SearchDocument`` is the database copy of ``search.documents.IndexDocument``.
+The full-text part lives beside it and depends on the database: on SQLite an
+FTS5 virtual table ``search_fts`` (rowid = page id) holding Python-stemmed
+text, on PostgreSQL a ``search_vector`` tsvector column with a GIN index
+(both created by migration 0002, outside the ORM, as Django has no field for
+either). Facet values are stored as ``|slug|slug|`` so that a filter is a
+plain ``LIKE`` on both databases; facet labels come from the vocabularies
+themselves, so a renamed topic needs no reindex.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SearchDocument(models.Model):
+    page = models.OneToOneField(
+        "wagtailcore.Page", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    page_type = models.CharField(_("type"), max_length=40, db_index=True)
+    title = models.CharField(_("title"), max_length=255)
+    url = models.CharField(_("URL"), max_length=500)
+    summary = models.TextField(_("summary"), blank=True)
+    body = models.TextField(_("body"), blank=True)
+    body_general_practice = models.TextField(_("general practice"), blank=True)
+    body_hospital = models.TextField(_("hospital"), blank=True)
+    sector_slugs = models.CharField(max_length=500, blank=True)
+    specialty_slugs = models.CharField(max_length=2000, blank=True)
+    topic_slugs = models.CharField(max_length=2000, blank=True)
+    last_published_at = models.DateTimeField(null=True, blank=True)
+    next_review = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+
+    def __str__(self):
+        return self.title
+
+
+class IndexedWord(models.Model):
+    """Every word seen in indexed titles, topics and summaries, for "did you mean".
+
+    Words are only added: one that no longer occurs is harmless, as a
+    suggestion is only made when it finds results.
+    """
+
+    word = models.CharField(max_length=100, primary_key=True)
+    stem = models.CharField(max_length=100, db_index=True)
+
+    class Meta:
+        verbose_name = _("indexed word")
+        verbose_name_plural = _("indexed words")
+
+    def __str__(self):
+        return self.word

@@ -1,0 +1,389 @@
+"""The search API: a request in, a result out, whatever backend answers.
+
+``SearchRequest`` is what a visitor asked (cleaned and capped, never
+rejected); ``SearchQuery`` is the one class that turns it into a query for
+each backend (an FTS5 MATCH expression, a PostgreSQL tsquery, an OpenSearch
+DSL search); ``SearchResult`` is what the page and the JSON API render.
+
+User text never reaches an engine as query syntax: it is cut into words by
+``search.analysis`` first, and only those words (letters and digits) are
+quoted into the backend's own syntax here.
+"""
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from . import analysis
+
+MAX_QUERY_LENGTH = 500
+PAGE_SIZE = 20
+MAX_PAGE = 500
+FACETS = ("type", "sector", "specialty", "topic")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
+
+
+def _clean_slug(value) -> str:
+    value = str(value or "").strip().lower()
+    return value if _SLUG.match(value) else ""
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    query: str = ""
+    type: str = ""
+    sector: str = ""
+    specialty: str = ""
+    topic: str = ""
+    page: int = 1
+    page_size: int = PAGE_SIZE
+    notice: str = ""
+
+    @classmethod
+    def from_params(cls, params, *, names=None) -> "SearchRequest":
+        """From a QueryDict; ``names`` maps a facet to its URL parameter when it differs."""
+        names = names or {}
+        raw = str(params.get("q", "") or "")
+        query = raw.replace("\x00", "").strip()
+        notice = ""
+        if len(query) > MAX_QUERY_LENGTH:
+            query = query[:MAX_QUERY_LENGTH].strip()
+            notice = _("Your search was shortened to %(n)d characters.") % {"n": MAX_QUERY_LENGTH}
+        try:
+            page = int(str(params.get(names.get("page", "page"), "1"))[:6])
+        except ValueError:
+            page = 1
+        return cls(
+            query=query,
+            page=min(max(page, 1), MAX_PAGE),
+            notice=notice,
+            **{facet: _clean_slug(params.get(names.get(facet, facet))) for facet in FACETS},
+        )
+
+    def filters(self) -> dict:
+        return {facet: getattr(self, facet) for facet in FACETS if getattr(self, facet)}
+
+
+@dataclass
+class FacetValue:
+    slug: str
+    name: str
+    count: int
+    chosen: bool = False
+
+
+@dataclass
+class Hit:
+    page_id: int
+    title: str
+    url: str
+    type: str
+    type_name: str
+    summary: str = ""
+    sectors: list = field(default_factory=list)  # [{"slug", "name"}]
+    specialties: list = field(default_factory=list)
+    highlight: str = ""  # HTML: escaped text with <mark> around matches
+    score: float = 0.0
+
+    def as_json(self) -> dict:
+        return {
+            "title": self.title,
+            "url": self.url,
+            "type": self.type,
+            "type_name": str(self.type_name),
+            "sector": [s["slug"] for s in self.sectors],
+            "sectors": self.sectors,
+            "specialties": self.specialties,
+            "summary": self.summary,
+            "highlight": self.highlight,
+        }
+
+
+@dataclass
+class SearchResult:
+    query: str
+    backend: str
+    total: int = 0
+    hits: list[Hit] = field(default_factory=list)
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    suggestion: str = ""
+    # True when the hits are for ``suggestion`` because the query itself found nothing.
+    corrected: bool = False
+    page: int = 1
+    page_size: int = PAGE_SIZE
+    notice: str = ""
+    degraded: bool = False
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+    def as_json(self) -> dict:
+        return {
+            "query": self.query,
+            "backend": self.backend,
+            "total": self.total,
+            "page": self.page,
+            "num_pages": self.num_pages,
+            "hits": [hit.as_json() for hit in self.hits],
+            "facets": {
+                name: [
+                    {"value": v.slug, "name": str(v.name), "count": v.count, "chosen": v.chosen}
+                    for v in values
+                ]
+                for name, values in self.facets.items()
+            },
+            "suggestion": self.suggestion,
+            "corrected": self.corrected,
+            "notice": self.notice,
+            "degraded": self.degraded,
+        }
+
+
+def _fts5_quote(term: str) -> str:
+    return '"' + term.replace('"', "") + '"'
+
+
+def _ts_quote(term: str) -> str:
+    return "'" + term.replace("'", "").replace("\\", "") + "'"
+
+
+class SearchQuery:
+    """The one place where a visitor's words become a backend query.
+
+    The words are grouped by the synonym list (``analysis.expand``): the
+    groups are AND-ed (or OR-ed when nothing matches them all), the
+    alternatives inside a group OR-ed, and a phrase alternative is matched
+    as a phrase. A single word also matches as a prefix of longer words, so
+    that ``demens`` finds ``demensudredning`` (Danish compounds).
+    """
+
+    PREFIX_MIN = 4
+
+    def __init__(self, text: str):
+        self.text = text
+        self.words = analysis.words(text)[:64]
+        self.groups = analysis.expand(self.words)
+
+    def __bool__(self):
+        return bool(self.groups)
+
+    @staticmethod
+    def _phrase_stems(phrase) -> list[tuple[int, str]]:
+        """(position, stem) of a phrase's words, stop words skipped but counted."""
+        return [(i, analysis.stem(w)) for i, w in enumerate(phrase) if not analysis.is_stop_word(w)]
+
+    # --- SQLite FTS5 ---------------------------------------------------------------------
+    def fts5(self, *, mode: str = "and", column: str = "") -> str:
+        parts = []
+        for group in self.groups:
+            alternatives = []
+            for phrase in group:
+                stems = [s for _i, s in self._phrase_stems(phrase)]
+                if not stems:
+                    continue
+                alternatives.append(_fts5_quote(" ".join(stems)))
+                if len(phrase) == 1 and len(phrase[0]) >= self.PREFIX_MIN:
+                    alternatives.append(_fts5_quote(phrase[0]) + "*")
+            if alternatives:
+                parts.append("(" + " OR ".join(dict.fromkeys(alternatives)) + ")")
+        expression = (" AND " if mode == "and" else " OR ").join(parts)
+        if expression and column:
+            expression = f"{column} : ({expression})"
+        return expression
+
+    def fts5_autocomplete(self) -> str:
+        """Every word but the last as typed, the last as a prefix; titles only."""
+        if not self.words:
+            return ""
+        *head, last = self.words
+        parts = [_fts5_quote(analysis.stem(w)) for w in head if not analysis.is_stop_word(w)]
+        parts.append(_fts5_quote(last) + "*")
+        return "title : (" + " AND ".join(parts) + ")"
+
+    # --- PostgreSQL tsquery (parsed with the 'simple' configuration: the lexemes here
+    # are already Danish Snowball stems, the same algorithm as the 'danish' configuration
+    # that built the tsvector) --------------------------------------------------------------
+    def tsquery(self, *, mode: str = "and") -> str:
+        parts = []
+        for group in self.groups:
+            alternatives = []
+            for phrase in group:
+                positioned = self._phrase_stems(phrase)
+                if not positioned:
+                    continue
+                chain = _ts_quote(positioned[0][1])
+                for (prev, _s), (pos, stem) in zip(positioned, positioned[1:], strict=False):
+                    chain += f" <{pos - prev}> " + _ts_quote(stem)
+                alternatives.append(f"({chain})" if len(positioned) > 1 else chain)
+                if len(phrase) == 1 and len(phrase[0]) >= self.PREFIX_MIN:
+                    alternatives.append(_ts_quote(phrase[0]) + ":*")
+            if alternatives:
+                parts.append("(" + " | ".join(dict.fromkeys(alternatives)) + ")")
+        return (" & " if mode == "and" else " | ").join(parts)
+
+    def tsquery_autocomplete(self) -> str:
+        if not self.words:
+            return ""
+        *head, last = self.words
+        parts = [_ts_quote(analysis.stem(w)) + ":A" for w in head if not analysis.is_stop_word(w)]
+        parts.append(_ts_quote(last) + ":*A")
+        return " & ".join(parts)
+
+    # --- OpenSearch ----------------------------------------------------------------------
+    # The visitor's text goes into ``match``-type queries only, which analyse it and never
+    # parse it: no query_string, no simple_query_string, no wildcard or regexp.
+    TEXT_FIELDS = [
+        "title^6",
+        "topics_text^3",
+        "symptoms^3",
+        "summary^2",
+        "body_general_practice",
+        "body_hospital",
+        "body",
+    ]
+
+    def opensearch_query(self) -> dict:
+        text = " ".join(self.words)
+        return {
+            "bool": {
+                "should": [
+                    # Words, stems and synonyms (the search analyzer expands them), all words needed.
+                    {
+                        "multi_match": {
+                            "query": text,
+                            "fields": self.TEXT_FIELDS,
+                            "operator": "and",
+                            "type": "cross_fields",
+                            "boost": 3,
+                        }
+                    },
+                    # The words as a phrase, in the title and summary above all.
+                    {
+                        "multi_match": {
+                            "query": text,
+                            "fields": ["title^4", "summary^2", "topics_text^2"],
+                            "type": "phrase",
+                            "boost": 2,
+                        }
+                    },
+                    # Typos: fuzzy on the unexpanded words (fuzziness and graph synonyms do not mix).
+                    {
+                        "multi_match": {
+                            "query": text,
+                            "fields": [
+                                "title^3",
+                                "topics_text^2",
+                                "summary",
+                                "body_general_practice",
+                                "body_hospital",
+                                "body",
+                            ],
+                            "fuzziness": "AUTO",
+                            "prefix_length": 1,
+                            "operator": "and",
+                            "analyzer": "danish_index",
+                            "boost": 1,
+                        }
+                    },
+                    # Compounds and prefixes: "demens" finds "Demensudredning".
+                    {"match": {"title.autocomplete": {"query": text, "operator": "and", "boost": 1}}},
+                ],
+                "minimum_should_match": 1,
+            }
+        }
+
+    def opensearch_body(self, request) -> dict:
+        """The whole search: query, post_filter, facet aggregations, highlight, paging, suggestion."""
+        fields = {"type": "type", "sector": "sectors", "specialty": "specialties", "topic": "topics"}
+        chosen = {facet: {"term": {fields[facet]: slug}} for facet, slug in request.filters().items()}
+        aggregations = {}
+        for facet, name in fields.items():
+            others = [clause for other, clause in chosen.items() if other != facet]
+            aggregations[facet] = {
+                "filter": {"bool": {"filter": others}} if others else {"match_all": {}},
+                "aggs": {"values": {"terms": {"field": name, "size": 50}}},
+            }
+        body = {
+            "query": self.opensearch_query(),
+            "aggs": aggregations,
+            "from": (request.page - 1) * request.page_size,
+            "size": request.page_size,
+            "track_total_hits": True,
+            "_source": ["page_id", "title", "url", "type", "summary", "sectors", "specialties"],
+            "highlight": {
+                "pre_tags": ["<mark>"],
+                "post_tags": ["</mark>"],
+                "encoder": "html",
+                "fragment_size": 160,
+                "number_of_fragments": 2,
+                "fields": {
+                    name: {} for name in ("summary", "body_general_practice", "body_hospital", "body")
+                },
+            },
+            "suggest": {
+                "text": " ".join(self.words)[:200],
+                "words": {"term": {"field": "spell", "suggest_mode": "missing", "min_word_length": 4}},
+            },
+        }
+        if chosen:
+            body["post_filter"] = {"bool": {"filter": list(chosen.values())}}
+        return body
+
+    def opensearch_autocomplete(self, limit: int) -> dict:
+        return {
+            "query": {"match": {"title.autocomplete": {"query": " ".join(self.words), "operator": "and"}}},
+            "size": limit,
+            "_source": ["title", "url"],
+        }
+
+    # --- Highlighting (database backends) -------------------------------------------------
+    def _matchers(self):
+        stems, prefixes = set(), set()
+        for group in self.groups:
+            for phrase in group:
+                for word in phrase:
+                    if analysis.is_stop_word(word):
+                        continue
+                    stems.add(analysis.stem(word))
+                    if len(phrase) == 1 and len(word) >= self.PREFIX_MIN:
+                        prefixes.add(word)
+        return stems, tuple(prefixes)
+
+    def highlight(self, *texts: str, fragments: int = 2, width: int = 160) -> str:
+        """The best ``fragments`` sentences of ``texts``, escaped, matches in ``<mark>``."""
+        stems, prefixes = self._matchers()
+        if not stems:
+            return ""
+
+        def matches(token: str) -> bool:
+            word = analysis.normalise(token)
+            return analysis.stem(word) in stems or word.startswith(prefixes)
+
+        scored = []
+        for text in texts:
+            for sentence in re.split(r"(?<=[.!?:])\s+|\n+", text or ""):
+                sentence = sentence.strip()
+                if not sentence:
+                    continue
+                tokens = re.findall(r"\w+", sentence)
+                score = sum(1 for t in tokens if matches(t))
+                if score:
+                    scored.append((score, len(scored), sentence))
+        best = sorted(scored, key=lambda s: (-s[0], s[1]))[:fragments]
+        out = []
+        for _score, _order, sentence in sorted(best, key=lambda s: s[1]):
+            if len(sentence) > width:
+                sentence = sentence[:width].rsplit(" ", 1)[0] + " …"
+            pieces = re.split(r"(\w+)", sentence)
+            out.append(
+                "".join(
+                    f"<mark>{html.escape(p)}</mark>"
+                    if p and p[0].isalnum() and matches(p)
+                    else html.escape(p)
+                    for p in pieces
+                )
+            )
+        return " … ".join(out)

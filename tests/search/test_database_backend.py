@@ -1,0 +1,130 @@
+"""The database backend (SQLite FTS5 here, PostgreSQL when DATABASE_URL points at one)."""
+
+import pytest
+from django.db import connection
+
+from search.backends import database_backend
+from search.query import SearchRequest
+
+from .relevance import QUERIES
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(result):
+    return [hit.title for hit in result.hits]
+
+
+def test_every_published_knowledge_page_is_indexed(corpus):
+    assert database_backend().count() == len(corpus)
+
+
+def test_recall_at_3_on_the_danish_relevance_set(corpus):
+    """Every query finds its document among the first three hits (one corpus for all queries)."""
+    misses = []
+    for query, expected, case in QUERIES:
+        result = database_backend().search(SearchRequest(query=query))
+        if corpus[expected].pk not in [hit.page_id for hit in result.hits[:3]]:
+            misses.append(f"{case}: {query!r} gave {titles(result)[:3]}")
+    recall = 1 - len(misses) / len(QUERIES)
+    assert not misses, f"recall@3 {recall:.2f} on {connection.vendor}:\n" + "\n".join(misses)
+
+
+def test_facet_counts_ignore_their_own_filter_but_apply_the_others(corpus):
+    backend = database_backend()
+    everything = backend.search(SearchRequest(query="ældre"))
+    by_type = {v.slug: v.count for v in everything.facets["type"]}
+    assert everything.total == sum(by_type.values())
+
+    chosen = backend.search(SearchRequest(query="ældre", type="guideline"))
+    assert chosen.total == by_type["guideline"]
+    # The type facet still shows every type (its own filter is ignored) ...
+    assert {v.slug: v.count for v in chosen.facets["type"]} == by_type
+    assert [v.slug for v in chosen.facets["type"] if v.chosen] == ["guideline"]
+    # ... while the sector counts only count guidelines.
+    sectors = {v.slug: v.count for v in chosen.facets["sector"]}
+    assert max(sectors.values()) <= by_type["guideline"]
+
+
+def test_a_facet_filter_narrows_the_hits(corpus):
+    result = database_backend().search(SearchRequest(query="ældre", sector="sygehus", specialty="geriatri"))
+    assert titles(result) and all("sygehus" in [s["slug"] for s in h.sectors] for h in result.hits)
+    assert "Akutmodtagelsen i Århus" in titles(result)
+
+
+def test_highlights_mark_inflected_matches_and_escape_the_rest(corpus):
+    result = database_backend().search(SearchRequest(query="hukommelsesklinik"))
+    hit = result.hits[0]
+    assert hit.title == "Demensudredning"
+    assert "<mark>hukommelsesklinikken</mark>" in hit.highlight.lower()
+
+
+def test_a_typo_is_corrected_and_suggested(corpus):
+    result = database_backend().search(SearchRequest(query="demnes"))
+    assert result.suggestion == "demens"
+    assert result.corrected
+    assert titles(result)[0] == "Demensudredning"
+
+
+def test_no_suggestion_when_the_query_finds_enough(corpus):
+    assert database_backend().search(SearchRequest(query="ældre")).suggestion == ""
+
+
+def test_pagination(corpus):
+    backend = database_backend()
+    first = backend.search(SearchRequest(query="praksis", page_size=3))
+    second = backend.search(SearchRequest(query="praksis", page_size=3, page=2))
+    assert first.total > 3 and first.num_pages >= 2
+    assert not {h.page_id for h in first.hits} & {h.page_id for h in second.hits}
+    beyond = backend.search(SearchRequest(query="praksis", page_size=3, page=999))
+    assert beyond.page == beyond.num_pages and beyond.hits
+
+
+def test_autocomplete_completes_titles(corpus):
+    assert database_backend().autocomplete("demensu")[0]["title"] == "Demensudredning"
+    assert [s["title"] for s in database_backend().autocomplete("åndenø")] == ["Åndenød hos ældre"]
+
+
+def test_unpublish_move_and_delete_update_the_index(corpus, django_capture_on_commit_callbacks):
+    from tests.content.factories import section
+
+    backend = database_backend()
+    page = corpus["demens"]
+    with django_capture_on_commit_callbacks(execute=True):
+        page.unpublish()
+    assert backend.search(SearchRequest(query="demensudredning")).total == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+    assert backend.search(SearchRequest(query="demensudredning")).total == 1
+
+    target = section("gode-eksempler", "Gode eksempler")
+    with django_capture_on_commit_callbacks(execute=True):
+        page.move(target, pos="last-child")
+    hit = backend.search(SearchRequest(query="demensudredning")).hits[0]
+    assert hit.url.startswith("/gode-eksempler/")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page.delete()
+    assert backend.search(SearchRequest(query="demensudredning")).total == 0
+    assert backend.count() == len(corpus) - 1
+
+
+def test_a_draft_change_is_not_indexed_until_published(corpus, django_capture_on_commit_callbacks):
+    page = corpus["kol"]
+    page.title = "Helt ny titel om bronkiektasier"
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision()
+    assert database_backend().search(SearchRequest(query="bronkiektasier")).total == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        page.get_latest_revision().publish()
+    assert database_backend().search(SearchRequest(query="bronkiektasier")).total == 1
+
+
+def test_reindex_rebuilds_the_database_index(corpus):
+    from django.core.management import call_command
+
+    database_backend().clear()
+    assert database_backend().count() == 0
+    call_command("search_reindex", "--database-only", "--no-progress")
+    assert database_backend().count() == len(corpus)

@@ -1,0 +1,150 @@
+"""The OpenSearch backend, against a real node (started by the fixtures in conftest.py)."""
+
+import time
+
+import pytest
+from django.core.management import call_command
+
+from search import backends
+from search.query import SearchRequest
+
+from .relevance import QUERIES
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(result):
+    return [hit.title for hit in result.hits]
+
+
+def test_recall_at_3_on_the_danish_relevance_set(engine_corpus):
+    misses = []
+    for query, expected, case in QUERIES:
+        result = backends.search(SearchRequest(query=query))
+        assert result.backend == "opensearch"
+        if engine_corpus[expected].pk not in [hit.page_id for hit in result.hits[:3]]:
+            misses.append(f"{case}: {query!r} gave {titles(result)[:3]}")
+    recall = 1 - len(misses) / len(QUERIES)
+    assert not misses, f"recall@3 {recall:.2f} on OpenSearch:\n" + "\n".join(misses)
+
+
+def test_facet_counts_ignore_their_own_filter_but_apply_the_others(engine_corpus):
+    everything = backends.search(SearchRequest(query="ældre"))
+    by_type = {v.slug: v.count for v in everything.facets["type"]}
+    assert everything.backend == "opensearch" and everything.total == sum(by_type.values())
+
+    chosen = backends.search(SearchRequest(query="ældre", type="guideline"))
+    assert chosen.total == by_type["guideline"]
+    assert {v.slug: v.count for v in chosen.facets["type"]} == by_type
+    assert [v.slug for v in chosen.facets["type"] if v.chosen] == ["guideline"]
+    assert max(v.count for v in chosen.facets["sector"]) <= by_type["guideline"]
+
+
+def test_highlights_are_escaped_fragments_with_marks(engine_corpus):
+    hit = backends.search(SearchRequest(query="hukommelsesklinik")).hits[0]
+    assert hit.title == "Demensudredning"
+    assert "<mark>" in hit.highlight.lower() and "<script" not in hit.highlight
+
+
+def test_a_typo_finds_the_page_and_is_suggested(engine_corpus):
+    result = backends.search(SearchRequest(query="hypertenssion"))
+    assert titles(result)[0] == "Hypertension"
+    assert result.suggestion in ("", "hypertension")
+    assert backends.search(SearchRequest(query="ældre")).suggestion == ""
+
+
+def test_the_api_answers_from_opensearch_with_highlights_and_facets(client, engine_corpus):
+    data = client.get("/api/v1/search", {"q": "åndenød"}).json()
+    assert data["backend"] == "opensearch"
+    assert data["hits"][0]["title"] == "Åndenød hos ældre"
+    assert any("<mark>" in hit["highlight"] for hit in data["hits"])
+    assert {v["value"] for v in data["facets"]["sector"]} == {"almen-praksis", "sygehus"}
+    health = client.get("/healthz").json()["search"]
+    assert health["status"] == "ok" and health["backend"] == "opensearch"
+
+
+def test_autocomplete(engine_corpus):
+    assert backends.autocomplete("demensu")[0]["title"] == "Demensudredning"
+
+
+def test_a_published_page_is_searchable_within_1_5_seconds(engine, django_capture_on_commit_callbacks):
+    from .conftest import publish_page
+    from .relevance import DOCUMENTS
+
+    spec = {**DOCUMENTS["kol"], "title": "Bronkiektasier hos voksne"}
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_page(spec)
+    deadline = started + 1.5
+    found = False
+    while time.monotonic() < deadline and not found:
+        found = backends.search(SearchRequest(query="bronkiektasier")).total == 1
+        if not found:
+            time.sleep(0.05)
+    assert found, "not searchable on OpenSearch within 1.5 s of publishing"
+    assert backends.search(SearchRequest(query="bronkiektasier")).backend == "opensearch"
+
+
+def test_reindex_swaps_the_alias_to_a_new_index(engine_corpus, engine):
+    first = engine.alias_targets()
+    assert len(first) == 1
+    call_command("search_reindex", "--engine-only", "--no-progress")
+    second = engine.alias_targets()
+    assert len(second) == 1 and second != first
+    assert not engine.client.indices.exists(index=first[0])
+    assert engine.count() == len(engine_corpus)
+    assert backends.search(SearchRequest(query="demens")).hits[0].title == "Demensudredning"
+
+
+def test_unpublish_and_delete_reach_the_engine(engine_corpus, django_capture_on_commit_callbacks):
+    page = engine_corpus["demens"]
+    with django_capture_on_commit_callbacks(execute=True):
+        page.unpublish()
+    result = backends.search(SearchRequest(query="demensudredning"))
+    assert result.backend == "opensearch" and result.total == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+    assert backends.search(SearchRequest(query="demensudredning")).total == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        page.delete()
+    assert backends.search(SearchRequest(query="demensudredning")).total == 0
+
+
+def test_a_closed_port_falls_back_to_the_database(client, corpus, settings):
+    from search.backends.opensearch import reset_breaker
+
+    reset_breaker()
+    settings.OPENSEARCH_URL = "http://127.0.0.1:9"  # discard port: nothing listens
+    try:
+        data = client.get("/api/v1/search", {"q": "demens"}).json()
+        assert data["backend"] == "database" and data["degraded"]
+        assert data["hits"][0]["title"] == "Demensudredning"
+        html = client.get("/soeg/", {"q": "demens"}).content.decode()
+        assert "samspil-search-notice" in html and "Demensudredning" in html
+        assert client.get("/healthz").json()["search"]["status"] == "degraded"
+    finally:
+        reset_breaker()
+
+
+def test_stopping_the_node_mid_test_falls_back_to_the_database(client, settings, corpus):
+    """A node of its own, stopped between two requests: the second is answered by the database."""
+    from search.backends.opensearch import reset_breaker
+
+    from .conftest import _start_node
+
+    node = _start_node("pytest-outage-node", 9280)
+    try:
+        settings.OPENSEARCH_URL = node.url
+        settings.OPENSEARCH_INDEX = "outage"
+        reset_breaker()
+        call_command("search_reindex", "--engine-only", "--no-progress")
+        assert client.get("/api/v1/search", {"q": "demens"}).json()["backend"] == "opensearch"
+        node.stop()
+        started = time.monotonic()
+        data = client.get("/api/v1/search", {"q": "demens"}).json()
+        assert data["backend"] == "database" and data["hits"][0]["title"] == "Demensudredning"
+        assert time.monotonic() - started < 2.5
+        assert client.get("/healthz").json()["search"]["status"] == "degraded"
+    finally:
+        node.stop()
+        reset_breaker()
