@@ -3,8 +3,11 @@
 import logging
 import uuid
 
+from django.conf import settings
 from django.http import HttpResponse
+from django.middleware.locale import LocaleMiddleware
 from django.template import loader
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger("samspil.incidents")
@@ -18,8 +21,6 @@ class RequestSizeLimitMiddleware:
     """
 
     def __init__(self, get_response):
-        from django.conf import settings
-
         self.get_response = get_response
         self.limit = settings.MAX_REQUEST_BODY_BYTES
 
@@ -59,3 +60,18 @@ class IncidentIdMiddleware:
             "Incident %s on %s %s", request.incident_id, request.method, request.path, exc_info=exception
         )
         return None
+
+
+class DanishFirstLocaleMiddleware(LocaleMiddleware):
+    """Danish unless the visitor chose English with the language switch.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, and many
+    Danish clinicians run English operating systems; the portal is Danish first.
+    """
+
+    def process_request(self, request):
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -9,3 +9,9 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 
 # Demo users, one per role, are created by load_demo_content only when true.
 SAMSPIL_CREATE_DEMO_USERS = True
+
+# NOT SECRET, local development only: fixed keys so that `make run` needs no configuration.
+CPR_ENCRYPTION_KEYS = env.list(
+    "CPR_ENCRYPTION_KEYS", default=["c2Ftc3BpbC1kZXYtb25seS1ub3Qtc2VjcmV0LWtleSE="]
+)
+CPR_BLIND_INDEX_KEY = env("CPR_BLIND_INDEX_KEY", default="dev-only-not-secret-samspil-blind-index-key")

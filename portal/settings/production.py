@@ -7,6 +7,9 @@ DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 SAMSPIL_CREATE_DEMO_USERS = False
+# Required: comma-separated Fernet keys (newest first) and the blind-index HMAC key.
+CPR_ENCRYPTION_KEYS = env.list("CPR_ENCRYPTION_KEYS")
+CPR_BLIND_INDEX_KEY = env("CPR_BLIND_INDEX_KEY")
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -14,6 +17,11 @@ STORAGES = {
 }
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Production sits behind one TLS-terminating proxy (see SECURE_PROXY_SSL_HEADER): without this
+# every client would share the proxy's address in the rate limits (portal.core.ratelimit).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+# CACHES stays local memory (settings.base): with several worker processes, point it at a
+# shared cache (the database cache after `createcachetable`) so that rate limits hold.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -97,3 +97,11 @@ def test_dates_are_danish():
         rendered = Template('{{ d|date:"DATE_FORMAT" }}').render(Context({"d": datetime.date(2026, 11, 25)}))
     assert rendered == "25. november 2026"
     assert re.fullmatch(r"\d+\. \w+ \d{4}", rendered)
+
+
+def test_danish_even_when_the_browser_asks_for_english(client, db):
+    response = client.get("/findes-ikke/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="da">' in response.content.decode()
+    client.cookies["django_language"] = "en"
+    response = client.get("/findes-ikke/", HTTP_ACCEPT_LANGUAGE="da")
+    assert '<html lang="en">' in response.content.decode()
