@@ -4,7 +4,8 @@ import logging
 import uuid
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.http import Http404, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.template import loader
 from django.utils import translation
@@ -55,6 +56,9 @@ class IncidentIdMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        # A 404, 403 or 400 is an answer, not an incident.
+        if isinstance(exception, Http404 | PermissionDenied | SuspiciousOperation):
+            return None
         request.incident_id = uuid.uuid4().hex[:12]
         logger.error(
             "Incident %s on %s %s", request.incident_id, request.method, request.path, exc_info=exception

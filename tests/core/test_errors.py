@@ -60,3 +60,9 @@ def test_500_shows_an_incident_id_and_no_internals(caplog):
     assert len(incident_id) == 12
     assert incident_id in html
     assert "Der opstod en fejl" in html or "Noget gik galt" in html
+
+
+def test_a_404_is_not_logged_as_an_incident(client, caplog):
+    with caplog.at_level(logging.ERROR, logger="samspil.incidents"):
+        client.get("/findes/slet/ikke/")
+    assert not [r for r in caplog.records if r.name == "samspil.incidents"]

@@ -5,10 +5,7 @@ Runs against the demo site (``load_demo_content``), in Danish, in Chromium.
 
 import re
 
-import pytest
 from playwright.sync_api import expect
-
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 GUIDELINE_PATH = "/retningslinjer/demensudredning/"
 
