@@ -26,16 +26,16 @@ from . import selectors, services
 from .forms import AccessLogExportForm, AccessLogLookupForm
 
 
-class SuperuserOnlyMixin:
+class AccessLogReaderMixin:
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_superuser:
+        if not request.user.has_perm("audit.view_accesslogentry"):
             raise Http404
         response = super().dispatch(request, *args, **kwargs)
         add_never_cache_headers(response)
         return response
 
 
-class AccessLogView(SuperuserOnlyMixin, WagtailAdminTemplateMixin, View):
+class AccessLogView(AccessLogReaderMixin, WagtailAdminTemplateMixin, View):
     page_title = _("Access log per patient")
     header_icon = "list-ul"
     template_name = "audit/access_log_for_patient.html"
@@ -63,7 +63,7 @@ class AccessLogView(SuperuserOnlyMixin, WagtailAdminTemplateMixin, View):
         )
 
 
-class AccessLogExportView(SuperuserOnlyMixin, View):
+class AccessLogExportView(AccessLogReaderMixin, View):
     http_method_names = ["post"]
 
     def post(self, request):

@@ -94,6 +94,11 @@ class Rule:
     scopes: tuple
 
 
+def _session_key(request) -> str:
+    session = getattr(request, "session", None)
+    return f"{client_ip(request)}|{getattr(session, 'session_key', None) or '-'}"
+
+
 RULES = (
     Rule(
         "wagtailadmin_login",
@@ -105,6 +110,10 @@ RULES = (
     ),
     Rule("wagtailadmin_password_reset", frozenset({"POST"}), (("password_reset", client_ip),)),
     Rule("search", frozenset({"GET", "HEAD"}), (("search", client_ip),)),
+    # Second-factor codes, per logged-in session (this runs before authentication, after sessions);
+    # on top of django-otp's own per-device throttle.
+    Rule("two_factor_verify", frozenset({"POST"}), (("two_factor", _session_key),)),
+    Rule("two_factor_enrol", frozenset({"POST"}), (("two_factor", _session_key),)),
 )
 
 

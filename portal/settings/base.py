@@ -293,6 +293,7 @@ RATE_LIMITS = {
     "login_ip": "100/5m",
     "password_reset": "5/1h",
     "search": "60/1m",
+    "two_factor": "10/5m",
 }
 # Reverse proxies in front of the portal that append to X-Forwarded-For; 0 means none, and
 # the client is REMOTE_ADDR. Too high a number lets a client pick its own address.

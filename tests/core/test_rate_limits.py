@@ -149,3 +149,16 @@ def test_client_ip_trusts_only_the_configured_number_of_proxies(settings):
     assert client_ip(request) == "192.0.2.7"
     settings.TRUSTED_PROXY_COUNT = 3
     assert client_ip(request) == "10.1.1.1"  # fewer entries than proxies: not trustworthy
+
+
+def test_second_factor_codes_are_limited_per_session(client, settings, limits):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.accounts.factories import UserFactory
+
+    settings.RATE_LIMITS = {**limits, "two_factor": "3/5m"}
+    user = UserFactory(is_staff=True)
+    TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    client.force_login(user)
+    statuses = [client.post("/konto/2fa/bekraeft/", {"token": "000000"}).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
