@@ -19,7 +19,10 @@ def test_only_superusers_may_read_or_export_the_access_log():
         "superuser": UserFactory(is_superuser=True, is_staff=True),
     }
     objects = {"entry_about_a_patient": AccessLogEntryFactory(actor=users["gp"])}
-    allowed = {("superuser", "entry_about_a_patient", "view"), ("superuser", "entry_about_a_patient", "export")}
+    allowed = {
+        ("superuser", "entry_about_a_patient", "view"),
+        ("superuser", "entry_about_a_patient", "export"),
+    }
     cells = assert_authorisation_matrix(
         users=users,
         objects=objects,
