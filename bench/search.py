@@ -7,14 +7,21 @@ and publish-to-searchable time.
 Runs on a throwaway SQLite database in a temp folder (or the DATABASE_URL database, whose
 search tables it empties), with generated Danish documents: BENCH_DB_DOCS (50,000) for the
 database, BENCH_ENGINE_DOCS (100,000) for OpenSearch. Figures go in the session notes.
+
+The documents draw their words, with Zipf frequencies, from a vocabulary of about 4,000 words:
+the demo content's words (content/demo) and made-up Danish-looking ones. Queries are real title
+words and synonym phrases, placed in the vocabulary so that a typical query matches a few percent
+of the documents (the median share is printed), as on a real site, not all of them.
 """
 
 import os
 import random
+import re
 import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -31,39 +38,115 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from search import analysis  # noqa: E402
 from search.documents import IndexDocument, TaxonomyValue  # noqa: E402
 
 DB_DOCS = int(os.environ.get("BENCH_DB_DOCS", "50000"))
 ENGINE_DOCS = int(os.environ.get("BENCH_ENGINE_DOCS", "100000"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "200"))
-QUERIES = [
-    "demens",
-    "åndenød",
-    "kol",
-    "blodprop i hjertet",
-    "hjertesvigt almen praksis",
-    "demnes",
-    "sukkersyge",
-]
-WORDS = (
-    "patient udredning behandling henvisning sygehus almen praksis ældre demens åndenød hjertesvigt kol "
-    "diabetes blodtryk infektion antibiotika smerter feber hoste træthed svimmelhed konference opfølgning "
-    "medicin kontrol blodprøve røntgen skanning ambulatorium indlæggelse udskrivelse pårørende plan "
-    "lungesygdom nyrefunktion hukommelse kognitiv depression angst fald skrøbelighed"
-).split()
+VOCABULARY_SIZE = int(os.environ.get("BENCH_VOCABULARY", "4000"))
+# Rank of the first query word in the vocabulary: sets how many documents a query matches.
+QUERY_RANK = int(os.environ.get("BENCH_QUERY_RANK", "800"))
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "content" / "demo"
+SYNONYMS = ROOT / "search" / "synonyms" / "da_medical.txt"
 SECTORS = [TaxonomyValue("almen-praksis", "Almen praksis"), TaxonomyValue("sygehus", "Sygehus")]
 SPECIALTIES = [TaxonomyValue(s, s) for s in ("geriatri", "kardiologi", "lungesygdomme", "neurologi")]
 TYPES = ["guideline", "case", "faq", "auditmaterial", "thinksmartreview"]
+# Syllables for made-up Danish-looking words that fill the vocabulary up to VOCABULARY_SIZE.
+_ONSETS = "b d f g h j k l m n p r s t v bl br dr fl fr gl gr kl kr pl pr sk sl sm sn sp st str tr".split()
+_VOWELS = "a e i o u y æ ø å".split()
+_CODAS = ["", "", "n", "r", "l", "s", "t", "d", "g", "k", "m", "nd", "ng", "st", "lt", "rt", "ft"]
+_SUFFIXES = ["", "", "", "e", "en", "er", "ene", "ing", "ning", "else", "hed", "lig", "ende", "ser"]
+_WORD = re.compile(r"[a-zæøå]+")
+
+
+def _demo_pages() -> list[tuple[str, str]]:
+    """(title, text) of the demo content: the real words the corpus is built from."""
+    pages = []
+    for path in sorted(DEMO.rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        title = next(
+            (line[6:].strip().strip('"') for line in text.splitlines() if line.startswith("title:")), ""
+        )
+        pages.append((title, text))
+    return pages
+
+
+def _synonym_phrases() -> list[str]:
+    phrases = []
+    for raw in SYNONYMS.read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].replace("=>", ",").strip()
+        phrases.extend(p.strip().lower() for p in line.split(",") if p.strip())
+    return phrases
+
+
+def _query_terms(pages) -> list[str]:
+    """Real title words (longer than four letters, not stop words) and synonym phrases."""
+    stop = analysis.STOP_WORDS
+    titles = {
+        w for title, _text in pages for w in _WORD.findall(title.lower()) if len(w) > 4 and w not in stop
+    }
+    return sorted(titles) + _synonym_phrases()
+
+
+def vocabulary(rng: random.Random) -> tuple[list[str], list[float]]:
+    """About VOCABULARY_SIZE words with Zipf weights (1/rank): the demo content's words, most
+    frequent first, then made-up Danish-looking words. The query terms sit at middle ranks
+    (QUERY_RANK and on), so that a typical query word occurs in a few percent of the documents."""
+    pages = _demo_pages()
+    counts = Counter(
+        w for _title, text in pages for w in _WORD.findall(text.lower()) if len(w) > 1 and w not in ("md",)
+    )
+    query_words = []
+    for term in _query_terms(pages):
+        query_words.extend(w for w in _WORD.findall(term) if w not in analysis.STOP_WORDS)
+    query_words = list(dict.fromkeys(query_words))
+    rng.shuffle(query_words)
+    common = [w for w, _n in counts.most_common() if w not in set(query_words)]
+    words = common[:QUERY_RANK] + query_words + common[QUERY_RANK:]
+    seen = set(words)
+    while len(words) < VOCABULARY_SIZE:
+        word = "".join(
+            rng.choice(_ONSETS) + rng.choice(_VOWELS) + rng.choice(_CODAS) for _ in range(rng.randint(1, 3))
+        ) + rng.choice(_SUFFIXES)
+        if word not in seen and len(word) > 2:
+            seen.add(word)
+            words.append(word)
+    cumulative, total = [], 0.0
+    for rank in range(1, len(words) + 1):
+        total += 1 / rank
+        cumulative.append(total)
+    return words, cumulative
+
+
+def queries() -> list[str]:
+    """Drawn from real title words and synonym phrases, plus two misspellings (for "did you mean")."""
+    rng = random.Random(7)  # noqa: S311 - reproducible test data, not secrets
+    terms = _query_terms(_demo_pages())
+    picked = rng.sample(terms, min(40, len(terms)))
+    # Some two-word queries, as clinicians type them.
+    picked += [f"{a} {b}" for a, b in zip(rng.sample(terms, 10), rng.sample(terms, 10), strict=True)]
+    return picked + ["demnes", "hjertesvit"]
+
+
+QUERIES = queries()
 
 
 def generated(n: int, start: int = 1):
     rng = random.Random(42)  # noqa: S311 - reproducible test data, not secrets
+    words, cumulative = vocabulary(rng)
+    title_words = words[QUERY_RANK : QUERY_RANK + 1500]  # titles use the topical middle of the vocabulary
+
+    def text(k: int) -> str:
+        return " ".join(rng.choices(words, cum_weights=cumulative, k=k))
+
     for i in range(start, start + n):
-        text = lambda k: " ".join(rng.choice(WORDS) for _ in range(k))  # noqa: E731
+        title = " ".join(rng.sample(title_words, rng.randint(2, 5)))
         yield IndexDocument(
             page_id=i,
             type=rng.choice(TYPES),
-            title=f"{text(3).capitalize()} {i}",
+            title=f"{title.capitalize()} {i}",
             url=f"/bench/{i}/",
             summary=text(25),
             body=text(120),
@@ -74,16 +157,24 @@ def generated(n: int, start: int = 1):
         )
 
 
-def timed_requests(client) -> tuple[float, float, str]:
-    timings, backend = [], ""
+def timed_requests(client, documents: int) -> tuple[float, float, str, float]:
+    """p50 and p95 latency, the backend, and the median share of documents a query matches."""
+    timings, backend, shares = [], "", []
     for round_ in range(ROUNDS):
         query = QUERIES[round_ % len(QUERIES)]
         start = time.perf_counter()
         response = client.get("/api/v1/search", {"q": query})
         timings.append((time.perf_counter() - start) * 1000)
-        backend = response.json()["backend"]
+        data = response.json()
+        backend = data["backend"]
+        shares.append(100 * data["total"] / documents)
     timings.sort()
-    return statistics.median(timings), timings[int(len(timings) * 0.95) - 1], backend
+    return (
+        statistics.median(timings),
+        timings[int(len(timings) * 0.95) - 1],
+        backend,
+        statistics.median(shares),
+    )
 
 
 def fill_database(n: int) -> float:
@@ -108,9 +199,12 @@ def main():
     settings.OPENSEARCH_URL = ""
     print(f"database ({connection.vendor}): indexing {DB_DOCS} documents ...", flush=True)
     rate = fill_database(DB_DOCS)
-    p50, p95, backend = timed_requests(client)
-    line = "{:10} {:>7} docs  index {:8,.0f} docs/s  search p50 {:6.1f} ms  p95 {:6.1f} ms"
-    print(line.format(backend, DB_DOCS, rate, p50, p95))
+    p50, p95, backend, share = timed_requests(client, DB_DOCS)
+    line = (
+        "{:10} {:>7} docs  index {:8,.0f} docs/s  search p50 {:6.1f} ms  p95 {:6.1f} ms"
+        "  (median query matches {:.1f}% of documents)"
+    )
+    print(line.format(backend, DB_DOCS, rate, p50, p95, share))
     if engine_url:
         from search.backends import engine_backend
 
@@ -120,8 +214,8 @@ def main():
         start = time.perf_counter()
         count, _name = engine.rebuild(documents=generated(ENGINE_DOCS), chunk_size=2000)
         rate = count / (time.perf_counter() - start)
-        p50, p95, backend = timed_requests(client)
-        print(line.format(backend, count, rate, p50, p95))
+        p50, p95, backend, share = timed_requests(client, count)
+        print(line.format(backend, count, rate, p50, p95, share))
         latencies = []
         for i in range(50):
             doc = next(generated(1, start=ENGINE_DOCS + 1 + i))

@@ -44,6 +44,7 @@ def _stemmer():
     return snowballstemmer.stemmer("danish")
 
 
+@functools.lru_cache(maxsize=4096)
 def _fold_char(char: str) -> str:
     if char in _KEEP:
         return char
@@ -56,7 +57,8 @@ def _fold_char(char: str) -> str:
 def normalise(text: str) -> str:
     """Lower case, NFKC, no control or direction marks, accents folded, ``aa`` → ``å``."""
     text = _INVISIBLE.sub(" ", unicodedata.normalize("NFKC", text or "")).lower()
-    text = "".join(_fold_char(c) if ord(c) > 127 else c for c in text)
+    if not text.isascii():  # one translate with the distinct non-ASCII characters, not a loop per character
+        text = text.translate({ord(c): _fold_char(c) for c in set(text) if ord(c) > 127})
     return text.replace("aa", "å")
 
 
@@ -65,6 +67,8 @@ def words(text: str) -> list[str]:
     return [w for w in _WORD.findall(normalise(text)) if not w.isdigit() or len(w) < 12]
 
 
+# Stemming is most of the cost of indexing (pure-Python Snowball); words repeat a lot.
+@functools.lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     return _stemmer().stemWord(word)
 
@@ -75,8 +79,7 @@ def is_stop_word(word: str) -> bool:
 
 def index_terms(text: str) -> str:
     """The text as the database index stores it: stems, stop words out, space-separated."""
-    stemmer = _stemmer()
-    return " ".join(stemmer.stemWord(w) for w in words(text) if w not in STOP_WORDS)
+    return " ".join(stem(w) for w in words(text) if w not in STOP_WORDS)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,9 @@ from search.documents import document_for_page, searchable_pages
 
 logger = logging.getLogger(__name__)
 
+# Documents built in memory before each bulk write of ``rebuild_database_index``.
+REINDEX_BATCH_SIZE = 2000
+
 
 def sync_pages(page_ids) -> None:
     """Index the pages among ``page_ids`` that are searchable; remove the others."""
@@ -97,17 +100,31 @@ def connect_signals() -> None:
     post_delete.connect(_on_delete, dispatch_uid="search_page_deleted")
 
 
-def rebuild_database_index(*, progress=None) -> int:
-    """Rebuild the database index from scratch; returns the number of documents."""
+def rebuild_database_index(*, progress=None, batch_size: int = REINDEX_BATCH_SIZE) -> int:
+    """Rebuild the database index from scratch; returns the number of documents.
+
+    One transaction; documents are built in memory and written in bulk, ``batch_size``
+    at a time (so memory stays bounded on a large site), never row by row.
+    """
     from search.backends import database_backend
 
     backend = database_backend()
     count = 0
+    batch = []
+
+    def flush():
+        backend.index(batch)
+        if progress:
+            progress(len(batch))
+        batch.clear()
+
     with transaction.atomic():
         backend.clear()
         for page in searchable_pages():
-            backend.index([document_for_page(page)])
+            batch.append(document_for_page(page))
             count += 1
-            if progress:
-                progress(1)
+            if len(batch) >= batch_size:
+                flush()
+        if batch:
+            flush()
     return count

@@ -31,6 +31,42 @@ def _slugs(values) -> str:
     return "|" + "|".join(v.slug for v in values) + "|" if values else ""
 
 
+# Rows per INSERT statement in the bulk write path (well under SQLite's variable limit).
+BULK_BATCH_SIZE = 500
+_UPDATE_FIELDS = [
+    "page_type",
+    "title",
+    "url",
+    "summary",
+    "body",
+    "body_general_practice",
+    "body_hospital",
+    "sector_slugs",
+    "specialty_slugs",
+    "topic_slugs",
+    "last_published_at",
+    "next_review",
+]
+
+
+def _row(doc: IndexDocument) -> SearchDocument:
+    return SearchDocument(
+        page_id=doc.page_id,
+        page_type=doc.type,
+        title=doc.title[:255],
+        url=doc.url[:500],
+        summary=doc.summary,
+        body=doc.body,
+        body_general_practice=doc.body_general_practice,
+        body_hospital=doc.body_hospital,
+        sector_slugs=_slugs(doc.sectors)[:500],
+        specialty_slugs=_slugs(doc.specialties)[:2000],
+        topic_slugs=_slugs(doc.topics)[:2000],
+        last_published_at=doc.last_published_at,
+        next_review=doc.next_review,
+    )
+
+
 @dataclass
 class _Candidate:
     page_id: int
@@ -88,57 +124,54 @@ class DatabaseBackend:
 
     # --- Writing ---------------------------------------------------------------------------
     def index(self, documents: list[IndexDocument]) -> None:
-        for document in documents:
-            self._index_one(document)
+        """Write ``documents`` in bulk: one upsert, one batch of full-text rows, one word insert.
 
-    @transaction.atomic
-    def _index_one(self, doc: IndexDocument) -> None:
-        SearchDocument.objects.update_or_create(
-            page_id=doc.page_id,
-            defaults={
-                "page_type": doc.type,
-                "title": doc.title[:255],
-                "url": doc.url[:500],
-                "summary": doc.summary,
-                "body": doc.body,
-                "body_general_practice": doc.body_general_practice,
-                "body_hospital": doc.body_hospital,
-                "sector_slugs": _slugs(doc.sectors)[:500],
-                "specialty_slugs": _slugs(doc.specialties)[:2000],
-                "topic_slugs": _slugs(doc.topics)[:2000],
-                "last_published_at": doc.last_published_at,
-                "next_review": doc.next_review,
-            },
-        )
-        topics = " ".join([t.name for t in doc.topics] + [s.name for s in doc.specialties] + doc.tags)
-        bodies = "\n".join([doc.body, doc.body_general_practice, doc.body_hospital])
-        with self.connection.cursor() as cursor:
-            if self.vendor == "sqlite":
-                cursor.execute("DELETE FROM search_fts WHERE rowid = %s", [doc.page_id])
-                cursor.execute(
-                    "INSERT INTO search_fts (rowid, title, topics, summary, body)"
-                    " VALUES (%s, %s, %s, %s, %s)",
-                    [
-                        doc.page_id,
-                        *(analysis.index_terms(t) for t in (doc.title, topics, doc.summary, bodies)),
-                    ],
-                )
-            elif self.vendor == "postgresql":
-                cursor.execute(
-                    "UPDATE search_searchdocument SET search_vector ="
-                    " setweight(to_tsvector('danish', %s), 'A')"
-                    " || setweight(to_tsvector('danish', %s), 'B')"
-                    " || setweight(to_tsvector('danish', %s), 'C')"
-                    " || setweight(to_tsvector('danish', %s), 'D')"
-                    " WHERE page_id = %s",
-                    [analysis.normalise(t) for t in (doc.title, topics, doc.summary, bodies)] + [doc.page_id],
-                )
-        words = {w for w in analysis.words(f"{doc.title} {topics} {doc.summary}") if len(w) > 2}
+        All rows are built in memory first and written inside one transaction, with
+        ``bulk_create`` and ``executemany`` instead of one round of statements per page.
+        """
+        by_page = {doc.page_id: doc for doc in documents}  # the last copy of a page wins
+        if not by_page:
+            return
+        docs = list(by_page.values())
+        rows, fulltext, words = [], [], set()
+        for doc in docs:
+            rows.append(_row(doc))
+            topics = " ".join([t.name for t in doc.topics] + [s.name for s in doc.specialties] + doc.tags)
+            bodies = "\n".join([doc.body, doc.body_general_practice, doc.body_hospital])
+            fulltext.append((doc.page_id, (doc.title, topics, doc.summary, bodies)))
+            words.update(w for w in analysis.words(f"{doc.title} {topics} {doc.summary}") if len(w) > 2)
         words -= analysis.STOP_WORDS
-        IndexedWord.objects.bulk_create(
-            [IndexedWord(word=w[:100], stem=analysis.stem(w)[:100]) for w in words if not w.isdigit()],
-            ignore_conflicts=True,
-        )
+        with transaction.atomic(using=self.connection.alias):
+            SearchDocument.objects.bulk_create(
+                rows,
+                batch_size=BULK_BATCH_SIZE,
+                update_conflicts=True,
+                unique_fields=["page"],
+                update_fields=_UPDATE_FIELDS,
+            )
+            with self.connection.cursor() as cursor:
+                if self.vendor == "sqlite":
+                    cursor.executemany("DELETE FROM search_fts WHERE rowid = %s", [[i] for i, _ in fulltext])
+                    cursor.executemany(
+                        "INSERT INTO search_fts (rowid, title, topics, summary, body)"
+                        " VALUES (%s, %s, %s, %s, %s)",
+                        [[i, *(analysis.index_terms(t) for t in texts)] for i, texts in fulltext],
+                    )
+                elif self.vendor == "postgresql":
+                    cursor.executemany(
+                        "UPDATE search_searchdocument SET search_vector ="
+                        " setweight(to_tsvector('danish', %s), 'A')"
+                        " || setweight(to_tsvector('danish', %s), 'B')"
+                        " || setweight(to_tsvector('danish', %s), 'C')"
+                        " || setweight(to_tsvector('danish', %s), 'D')"
+                        " WHERE page_id = %s",
+                        [[analysis.normalise(t) for t in texts] + [i] for i, texts in fulltext],
+                    )
+            IndexedWord.objects.bulk_create(
+                [IndexedWord(word=w[:100], stem=analysis.stem(w)[:100]) for w in words if not w.isdigit()],
+                batch_size=BULK_BATCH_SIZE,
+                ignore_conflicts=True,
+            )
 
     def remove(self, page_ids) -> None:
         page_ids = list(page_ids)
