@@ -116,6 +116,17 @@ class SearchResult:
     notice: str = ""
     degraded: bool = False
 
+    @classmethod
+    def empty_for(cls, request: "SearchRequest", *, backend: str) -> "SearchResult":
+        """The result every backend starts from: the request's query, page and notice, no hits."""
+        return cls(
+            query=request.query,
+            backend=backend,
+            page=request.page,
+            page_size=request.page_size,
+            notice=request.notice,
+        )
+
     @property
     def num_pages(self) -> int:
         return max(1, -(-self.total // self.page_size))

@@ -336,10 +336,7 @@ class DatabaseBackend:
             return cursor.fetchone() is not None
 
     def search(self, request: SearchRequest) -> SearchResult:
-        result = SearchResult(
-            query=request.query, backend=self.name, page=request.page, page_size=request.page_size
-        )
-        result.notice = request.notice
+        result = SearchResult.empty_for(request, backend=self.name)
         query = SearchQuery(request.query)
         if not query:
             return result

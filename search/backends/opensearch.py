@@ -188,10 +188,7 @@ class OpenSearchBackend:
         return " ".join(replacements.get(word, word) for word in query.words)
 
     def search(self, request: SearchRequest) -> SearchResult:
-        result = SearchResult(
-            query=request.query, backend=self.name, page=request.page, page_size=request.page_size
-        )
-        result.notice = request.notice
+        result = SearchResult.empty_for(request, backend=self.name)
         query = SearchQuery(request.query)
         if not query:
             return result
