@@ -7,6 +7,7 @@ https://docs.wagtail.org/en/stable/topics/pages.html
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -91,8 +92,6 @@ class ReviewDatesMixin(models.Model):
 
     def clean(self):
         super().clean()
-        from django.core.exceptions import ValidationError
-
         if self.last_reviewed and self.next_review and self.next_review <= self.last_reviewed:
             raise ValidationError({"next_review": _("The next review must come after the last review.")})
         if self.last_reviewed and self.last_reviewed > timezone.localdate() + datetime.timedelta(days=1):
