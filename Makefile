@@ -9,7 +9,10 @@ PORT ?= 8000
 
 .PHONY: run test install assets migrate demo check lint format messages lock bench bench-search clean audit
 
+# The task worker (search indexing, e-mail outbox) runs beside the web server and stops with it.
 run: install assets migrate demo
+	trap 'kill 0' EXIT; \
+	$(MANAGE) db_worker --interval 0.2 & \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: install assets check
