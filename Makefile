@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install assets migrate demo check lint format messages lock bench bench-search clean audit
+.PHONY: run test install assets migrate demo check lint format messages lock bench bench-search bench-correspondence clean audit
 
 # The task worker (search indexing, e-mail outbox) runs beside the web server and stops with it.
 run: install assets migrate demo
@@ -26,13 +26,15 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
-# Det Fælles Designsystem from the npm registry, copied where Django serves static files.
+# Det Fælles Designsystem and htmx from the npm registry, copied where Django serves static files.
 assets: static/vendor/dkfds/.installed
 
 static/vendor/dkfds/.installed: package-lock.json
 	npm ci --no-audit --no-fund --silent
 	rm -rf static/vendor/dkfds && mkdir -p static/vendor/dkfds
 	cp -r node_modules/dkfds/dist/css node_modules/dkfds/dist/js node_modules/dkfds/dist/fonts node_modules/dkfds/dist/img static/vendor/dkfds/
+	rm -rf static/vendor/htmx && mkdir -p static/vendor/htmx
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
 	touch $@
 
 migrate: install
@@ -83,6 +85,10 @@ lock: install
 
 bench: install assets migrate
 	$(PY) bench/run.py
+
+# The correspondence inbox at 100,000 threads (a temporary SQLite file unless DATABASE_URL is set).
+bench-correspondence: install assets
+	$(PY) bench/correspondence.py
 
 # Search p50/p95 and indexing rate on generated documents; set OPENSEARCH_URL to include the engine.
 bench-search: install assets

@@ -20,6 +20,8 @@ INSTALLED_APPS = [
     "portal.accounts",
     "portal.audit",
     "portal.patients",
+    "portal.outbox",
+    "portal.correspondence",
     "content",
     "search",
     "django_tasks",
@@ -223,6 +225,13 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Samspil <noreply@samspil.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The e-mail outbox (portal.outbox): attempts before an e-mail is given up (logged at ERROR),
+# the longest wait between two attempts (1, 2, 4 … minutes up to this), how long one worker
+# holds an e-mail before another may presume it dead, and the SMTP timeout, kept well below.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=10)
+OUTBOX_MAX_BACKOFF_SECONDS = env.int("OUTBOX_MAX_BACKOFF_SECONDS", default=60 * 60)
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=5 * 60)
+OUTBOX_SEND_TIMEOUT_SECONDS = env.int("OUTBOX_SEND_TIMEOUT_SECONDS", default=60)
 
 # Search (search/): OpenSearch when OPENSEARCH_URL is set, else the database. A slower or
 # absent engine falls back to the database within the request (OPENSEARCH_TIMEOUT seconds).

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand
 
 from content.services import section_ensure, site_home_ensure
 from portal.accounts.demo import DEMO_PASSWORD, demo_organisations_load, demo_users_load
+from portal.correspondence.demo import demo_correspondence_load
 
 DEMO_FOLDER = Path(__file__).resolve().parents[2] / "demo"
 
@@ -49,5 +50,6 @@ class Command(BaseCommand):
         if getattr(settings, "SAMSPIL_CREATE_DEMO_USERS", False):
             users = demo_users_load(orgs)
             self.stdout.write(f"Demobrugere: {len(users)} (adgangskode: {DEMO_PASSWORD})")
+            self.stdout.write(f"Demokorrespondance: {demo_correspondence_load()} tråde")
         else:
             self.stdout.write("Demobrugere oprettes ikke med disse indstillinger.")

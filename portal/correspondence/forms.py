@@ -1,0 +1,244 @@
+"""Forms of the correspondence pages. They check the shape of the input; the rules are in services."""
+
+import uuid
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from portal.accounts.models import HealthCouncilArea, Organisation, Specialty, User
+from portal.core.uploads import AttachmentsField
+from portal.patients.cpr import POSSIBLE_TYPO_HINT, validate_cpr
+
+from .medcom.model import PRIORITY_CATEGORY
+from .models import (
+    BODY_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    SUBJECT_MAX_LENGTH,
+    SUMMARY_MAX_LENGTH,
+    TOPIC_MAX_LENGTH,
+    Category,
+    Priority,
+)
+from .selectors import Box
+
+SEARCH_MAX_LENGTH = 200
+
+
+def add_service_error(form: forms.Form, error: ValidationError) -> None:
+    """A service's ValidationError on the form: on the named field where the form has it."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class ClientTokenMixin(forms.Form):
+    # A fresh token for every rendered form: the same form posted twice is one thread or message.
+    client_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("client_token", uuid.uuid4())
+
+
+class OrganisationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return str(obj)
+
+
+class ThreadForm(ClientTokenMixin):
+    TO_SPECIALTY = "speciale"
+    TO_DEPARTMENT = "afdeling"
+    TO_PRACTICE = "praksis"
+
+    sender_organisation = OrganisationChoiceField(
+        label=_("Write from"), queryset=Organisation.objects.none(), empty_label=None
+    )
+    recipient_kind = forms.ChoiceField(
+        label=_("Recipient"),
+        widget=forms.RadioSelect,
+        choices=[
+            (TO_SPECIALTY, _("A specialty in a health council area")),
+            (TO_DEPARTMENT, _("A named hospital department")),
+        ],
+        initial=TO_SPECIALTY,
+    )
+    specialty = forms.ModelChoiceField(
+        label=_("Specialty"), queryset=Specialty.objects.order_by("name"), required=False
+    )
+    area = forms.ModelChoiceField(
+        label=_("Health council area"), queryset=HealthCouncilArea.objects.order_by("name"), required=False
+    )
+    department = OrganisationChoiceField(
+        label=_("Department"),
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.DEPARTMENT)
+        .select_related("parent")
+        .order_by("name", "pk"),
+        required=False,
+    )
+    practice = OrganisationChoiceField(
+        label=_("The patient's general practice"),
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.GENERAL_PRACTICE).order_by("name", "pk"),
+        required=False,
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=SUBJECT_MAX_LENGTH)
+    category = forms.ChoiceField(label=_("Category"), choices=[("", "---------"), *Category.choices])
+    topic = forms.CharField(
+        label=_("Topic"),
+        max_length=TOPIC_MAX_LENGTH,
+        required=False,
+        help_text=_("Required when the category is “other”."),
+    )
+    priority = forms.ChoiceField(
+        label=_("Priority"),
+        choices=[("", _("No priority")), *Priority.choices],
+        required=False,
+        help_text=_("Only when the thread concerns a referral."),
+    )
+    cpr = forms.CharField(
+        label=_("Patient's CPR number (optional)"),
+        max_length=20,
+        required=False,
+        help_text=_("DDMMYY-SSSS. Leave empty when the question is not about a particular patient."),
+    )
+    cpr_checked = forms.BooleanField(label=_("I have checked the CPR number, it is correct"), required=False)
+    body = forms.CharField(
+        label=_("Message"),
+        max_length=BODY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Markdown: **bold**, *italics*, lists with “-”."),
+    )
+    attachments = AttachmentsField(label=_("Attachments"), required=False, help_text=_("PDF, PNG or JPEG."))
+    awaits_reply = forms.BooleanField(label=_("I await a reply"), required=False, initial=True)
+
+    def __init__(self, *args, user: User, sender_organisations: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["sender_organisation"].queryset = Organisation.objects.filter(
+            pk__in=[o.pk for o in sender_organisations]
+        ).select_related("parent")
+        self.single_sender = len(sender_organisations) == 1
+        if sender_organisations:
+            first = sender_organisations[0]
+            self.initial.setdefault("sender_organisation", first.pk)
+            area = first.area
+            if area is not None:
+                self.initial.setdefault("area", area.pk)
+        # A hospital specialist may write to a patient's general practice.
+        if any(o.kind == Organisation.Kind.DEPARTMENT for o in sender_organisations):
+            self.fields["recipient_kind"].choices = [
+                *self.fields["recipient_kind"].choices,
+                (self.TO_PRACTICE, _("A general practice (the patient's GP)")),
+            ]
+        else:
+            del self.fields["practice"]
+        self.possible_typo = False
+
+    def clean_cpr(self):
+        text = self.cleaned_data.get("cpr", "").strip()
+        if not text:
+            return ""
+        check = validate_cpr(text)
+        self.possible_typo = check.possible_typo
+        return check.cpr
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("recipient_kind")
+        if kind == self.TO_SPECIALTY:
+            for field in ("specialty", "area"):
+                if not data.get(field):
+                    self.add_error(field, _("Choose a specialty and a health council area."))
+        elif kind == self.TO_DEPARTMENT and not data.get("department"):
+            self.add_error("department", _("Choose the department you write to."))
+        elif kind == self.TO_PRACTICE and not data.get("practice"):
+            self.add_error("practice", _("Choose the general practice you write to."))
+        category = data.get("category")
+        if category == Category.OTHER and not data.get("topic", "").strip():
+            self.add_error("topic", _("A thread in the category “other” needs a topic."))
+        if data.get("priority") and category and category != PRIORITY_CATEGORY:
+            self.add_error("priority", _("Priority can only be given when the thread concerns a referral."))
+        if data.get("cpr") and self.possible_typo and not data.get("cpr_checked"):
+            self.add_error("cpr", POSSIBLE_TYPO_HINT)
+        return data
+
+    def recipient(self) -> dict:
+        """The addressing arguments of ``services.thread_open``."""
+        kind = self.cleaned_data["recipient_kind"]
+        if kind == self.TO_DEPARTMENT:
+            return {"recipient_organisation": self.cleaned_data["department"]}
+        if kind == self.TO_PRACTICE:
+            return {"recipient_organisation": self.cleaned_data["practice"]}
+        return {"specialty": self.cleaned_data["specialty"], "area": self.cleaned_data["area"]}
+
+
+class ReplyForm(ClientTokenMixin):
+    body = forms.CharField(
+        label=_("Your reply"),
+        max_length=BODY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Markdown: **bold**, *italics*, lists with “-”."),
+    )
+    attachments = AttachmentsField(label=_("Attachments"), required=False, help_text=_("PDF, PNG or JPEG."))
+    awaits_reply = forms.BooleanField(label=_("I await a reply"), required=False, initial=True)
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(label=_("Clinician"), queryset=User.objects.none())
+
+    def __init__(self, *args, clinicians, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = clinicians
+        self.fields["assignee"].label_from_instance = lambda user: user.get_full_name()
+
+
+class RerouteForm(forms.Form):
+    to_organisation = OrganisationChoiceField(label=_("Department"), queryset=Organisation.objects.none())
+    reason = forms.CharField(
+        label=_("Reason"), max_length=REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_organisation"].queryset = departments
+
+
+class CloseForm(forms.Form):
+    summary = forms.CharField(
+        label=_("Summary"),
+        max_length=SUMMARY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Both sides see it."),
+    )
+
+
+class InboxFilterForm(forms.Form):
+    """The inbox's query string: the view, and filters that narrow it."""
+
+    visning = forms.ChoiceField(required=False, choices=[(box, box) for box in Box.ALL])
+    speciale = forms.ModelChoiceField(
+        label=_("Specialty"),
+        queryset=Specialty.objects.order_by("name"),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All specialties"),
+    )
+    kategori = forms.ChoiceField(
+        label=_("Category"), choices=[("", _("All categories")), *Category.choices], required=False
+    )
+    q = forms.CharField(label=_("Search your threads"), max_length=SEARCH_MAX_LENGTH, required=False)
+    patient = forms.CharField(required=False, widget=forms.HiddenInput, max_length=200)
+
+
+class PatientLookupForm(forms.Form):
+    cpr = forms.CharField(label=_("Patient's CPR number"), max_length=20)
+
+    def clean_cpr(self):
+        return validate_cpr(self.cleaned_data["cpr"]).cpr
+
+
+class QualityForm(forms.Form):
+    dage = forms.IntegerField(label=_("Days back"), min_value=1, max_value=730, required=False)

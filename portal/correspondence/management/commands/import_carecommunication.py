@@ -1,0 +1,65 @@
+"""Import MedCom CareCommunication bundles (FHIR R4 JSON or XML, told apart by their content).
+
+    python manage.py import_carecommunication FILE...
+
+Each file is one transaction: imported, skipped as a duplicate, or refused with its reason
+(and nothing written). The exit status is non-zero when any file was refused, so a scheduled
+import can alert on it. Output is in Danish and never shows a CPR number or message text.
+"""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from portal.correspondence.medcom.importing import DUPLICATE, IMPORTED, carecommunication_import
+
+#: Larger files are refused unread: MedCom's largest example (with a PDF) is about 320 kB.
+MAX_BYTES = 20 * 1024 * 1024
+
+
+def read_capped(path: Path, limit: int | None = None) -> bytes | None:
+    """The file's bytes, or None when it is larger than ``limit`` (never more than limit + 1 read)."""
+    limit = MAX_BYTES if limit is None else limit
+    with path.open("rb") as f:
+        data = f.read(limit + 1)
+    return None if len(data) > limit else data
+
+
+class Command(BaseCommand):
+    help = "Import MedCom CareCommunication message bundles (JSON or XML) as correspondence threads."
+
+    def add_arguments(self, parser):
+        parser.add_argument("files", nargs="+", metavar="FILE", help="Bundle files, FHIR JSON or XML.")
+
+    def handle(self, *args, files, **options):
+        counts = {"imported": 0, "duplicate": 0, "refused": 0}
+        for name in files:
+            path = Path(name)
+            reason = None
+            try:
+                if not path.is_file():
+                    reason = "filen findes ikke eller er ikke en almindelig fil."
+                else:
+                    data = read_capped(path)
+                    if data is None:
+                        reason = f"filen er større end {MAX_BYTES:,} bytes og læses ikke.".replace(",", ".")
+            except OSError as exc:
+                reason = f"filen kan ikke læses ({exc.__class__.__name__})."
+            if reason is None:
+                outcome = carecommunication_import(data)
+                if outcome.status == IMPORTED:
+                    counts["imported"] += 1
+                    self.stdout.write(f"Importeret: {path.name}", self.style.SUCCESS)
+                    continue
+                if outcome.status == DUPLICATE:
+                    counts["duplicate"] += 1
+                    self.stdout.write(f"Dublet, sprunget over: {path.name}")
+                    continue
+                reason = outcome.reason
+            counts["refused"] += 1
+            self.stderr.write(f"Afvist: {path.name}: {reason}")
+        self.stdout.write(
+            f"Importeret: {counts['imported']}, dubletter: {counts['duplicate']}, afvist: {counts['refused']}"
+        )
+        if counts["refused"]:
+            raise CommandError(f"{counts['refused']} fil(er) afvist.", returncode=2)

@@ -1,0 +1,563 @@
+"""Import MedCom CareCommunication message bundles (FHIR R4 JSON or XML) as threads and messages.
+
+One bundle, one transaction: it is imported whole, recognised as a duplicate, or refused with a
+reason and nothing written. Refusal reasons are operator output and recorded evidence, written
+in Danish directly (like the reasons of ``parsing.InvalidBundle``); they never carry a CPR number
+or message text.
+
+How a bundle lands:
+
+- The conversation is ``Communication.identifier`` (``Thread.conversation_id``). A reply or
+  forward joins the thread of its conversation; if the portal does not know it, the thread is
+  created with the earlier message segments the bundle carries (MedCom replies repeat them).
+- Message segments are grouped into messages by the Provenance that lists them as ``source``
+  (MedCom's example S-B: a text and an attachment, one message). A segment whose identifier is
+  already in the thread (``Message.medcom_payload_id``) is not imported again.
+- Only the bundle's own message records its MessageHeader id (``Message.medcom_message_id``): the
+  ids of earlier segments come from other systems' Provenance and need not be unique (MedCom's
+  example S-Tek-C cites S-A's header id for a different conversation).
+- Duplicate: the MessageHeader id is known, or every segment is already in the thread.
+- Organisations are matched by SOR code; an unknown SOR code creates an external organisation
+  record (kind "hospital", which needs neither a provider number nor a parent) named from the
+  bundle.
+- Message text is plain text, not Markdown: it is escaped so that it renders as written.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+
+from content.markdown import render_markdown
+from portal.accounts.models import Organisation, User, sor_code_validator
+from portal.core.uploads import HEAD_BYTES, sniff, validate_upload
+from portal.patients.models import PatientReference
+from portal.patients.services import patient_reference_get_or_create
+
+from .. import notifications
+from ..deadlines import reply_due
+from ..models import (
+    BODY_MAX_LENGTH,
+    SUBJECT_MAX_LENGTH,
+    TOPIC_MAX_LENGTH,
+    Attachment,
+    Category,
+    Message,
+    Side,
+    Thread,
+    ThreadEvent,
+)
+from ..selectors import reply_working_days
+from . import model as m
+from .exporting import ROLE_TITLES
+from .parsing import InvalidBundle, parse_bundle
+
+logger = logging.getLogger(__name__)
+
+# Recorded evidence in the access log, in Danish whatever the interface language.
+PURPOSE_IMPORT = "Import af MedCom-korrespondance"
+SYSTEM_ACTOR_NAME = "MedCom-import"
+
+IMPORTED = "imported"
+DUPLICATE = "duplicate"
+REFUSED = "refused"
+
+_EVENT_NAMES = {"new": "ny meddelelse", "reply": "svar", "forward": "videresendt meddelelse"}
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    status: str  # IMPORTED, DUPLICATE or REFUSED
+    reason: str = ""
+    thread: Thread | None = None
+    messages: tuple[Message, ...] = ()
+
+    @property
+    def imported(self) -> bool:
+        return self.status == IMPORTED
+
+
+class _Refused(Exception):
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+# ---------------------------------------------------------------------------- plain text
+
+
+# Everything Python-Markdown (with the project's extensions) gives a meaning, plus HTML's
+# own characters: as numeric character references they are shown, never interpreted.
+_INERT = {ord(c): f"&#{ord(c)};" for c in "\\`*_{}[]()#+-.!|=~:<>&\"'^$"}
+
+
+def plain_text_html(text: str) -> str:
+    """Plain text as sanitised HTML: line breaks kept, nothing interpreted as Markdown or HTML."""
+    lines = []
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = line.rstrip()
+        stripped = line.lstrip(" \t")
+        # Leading spaces would make an indented code block; as no-break spaces they only indent.
+        indent = "&#160;" * (len(line) - len(stripped))
+        lines.append(indent + stripped.translate(_INERT))
+    # Two trailing spaces: a hard line break inside a paragraph; an empty line ends the paragraph.
+    return render_markdown("\n".join(f"{line}  " if line else "" for line in lines))
+
+
+# ---------------------------------------------------------------------------- planning
+
+
+@dataclass
+class _Segment:
+    """One message of the conversation: its payloads and the Provenance that lists them."""
+
+    provenance: m.Provenance | None
+    payloads: list[m.Payload] = field(default_factory=list)
+
+    @property
+    def key(self) -> str | None:
+        texts = [p.identifier for p in self.payloads if p.text is not None and p.identifier]
+        others = [p.identifier for p in self.payloads if p.identifier]
+        return (texts or others or [None])[0]
+
+    @property
+    def identifiers(self) -> set[str]:
+        return {p.identifier for p in self.payloads if p.identifier}
+
+
+@dataclass
+class _Upload:
+    file: ContentFile
+    filename: str
+    content_type: str
+    size: int
+
+
+@dataclass
+class _Draft:
+    segment: _Segment
+    side: str
+    organisation: Organisation
+    header_id: str | None
+    created_at: datetime
+    body: str
+    author_name: str
+    author_title: str
+    author_phone: str
+    author_organisation_name: str
+    uploads: list[_Upload]
+
+
+def _segments(msg: m.CareCommunicationMessage) -> list[_Segment]:
+    owner: dict[str, m.Provenance] = {}
+    for prov in msg.provenance:
+        for entity in prov.entities:
+            if entity.role == "source" and entity.identifier:
+                owner.setdefault(entity.identifier, prov)
+    segments: dict[str, _Segment] = {}
+    pending: list[m.Payload] = []
+    last: _Segment | None = None
+    for payload in msg.communication.payloads:
+        prov = owner.get(payload.identifier or "")
+        if prov is None:
+            # Not listed by any Provenance: it belongs with the segment before it.
+            if last is None:
+                pending.append(payload)
+            else:
+                last.payloads.append(payload)
+            continue
+        segment = segments.setdefault(prov.id, _Segment(provenance=prov))
+        segment.payloads.extend(pending)
+        pending = []
+        segment.payloads.append(payload)
+        last = segment
+    result = list(segments.values())
+    if pending:
+        result.append(_Segment(provenance=msg.current_provenance, payloads=pending))
+    return result
+
+
+def _current(segments: list[_Segment], header_id: str) -> _Segment:
+    for segment in segments:
+        if segment.provenance is not None and segment.provenance.target_id == header_id:
+            return segment
+    return segments[-1]
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise _Refused(f"Ugyldigt tidspunkt i meddelelsen: {value[:40]!r}.") from None
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    return parsed
+
+
+def _conversation_id(msg: m.CareCommunicationMessage) -> uuid.UUID:
+    value = msg.conversation_id.removeprefix("urn:uuid:")
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise _Refused("Communication.identifier er ikke et UUID (MedCom kræver urn:uuid:<uuid>).") from None
+
+
+def _organisation(org: m.Organization, role: str) -> Organisation:
+    if not org.sor:
+        raise _Refused(f"{role}organisationen har ingen SOR-kode.")
+    try:
+        sor_code_validator(org.sor)
+    except ValidationError:
+        raise _Refused(f"{role}organisationens SOR-kode er ugyldig: {org.sor[:40]!r}.") from None
+    found = Organisation.objects.filter(sor_code=org.sor).first()
+    if found is not None:
+        return found
+    name = (org.name or "").strip() or f"Ukendt organisation (SOR {org.sor})"
+    created = Organisation(kind=Organisation.Kind.HOSPITAL, name=name[:200], sor_code=org.sor)
+    created.full_clean()
+    created.save()
+    logger.info("MedCom import created external organisation %s (SOR %s)", created.pk, org.sor)
+    return created
+
+
+def _filename(title: str | None, extension: str) -> str:
+    base = re.sub(r"[\\/\x00-\x1f]+", " ", title or "").strip(" .") or "bilag"
+    base = base[:200]
+    return base if base.lower().endswith(f".{extension}") else f"{base}.{extension}"
+
+
+def _upload(attachment: m.Attachment) -> _Upload:
+    data = attachment.data or b""
+    kind = sniff(data[:HEAD_BYTES])
+    name = _filename(attachment.title, sorted(kind.extensions)[0] if kind else "bin")
+    upload = ContentFile(data, name=name)
+    try:
+        validate_upload(upload)
+    except ValidationError as exc:
+        raise _Refused("Vedhæftet fil afvist: " + " ".join(exc.messages)) from None
+    return _Upload(file=upload, filename=name[:255], content_type=kind.content_type, size=len(data))
+
+
+def _author_fields(segment: _Segment, organisation_name: str) -> dict:
+    authored = next((p for p in segment.payloads if p.author is not None and p.author.name), None)
+    if authored is None:
+        raise _Refused("Et beskedsegment mangler en navngiven forfatter (Practitioner.name).")
+    author = authored.author
+    title = ROLE_TITLES.get(author.role_code or "") or author.role_text or author.role_code or ""
+    return {
+        "author_name": author.name[:301],
+        "author_title": title[:150],
+        "author_phone": (authored.phone or "")[:30],
+        "author_organisation_name": organisation_name[:200],
+    }
+
+
+def _body(segment: _Segment) -> str:
+    parts = [p.text for p in segment.payloads if p.text]
+    for payload in segment.payloads:
+        attachment = payload.attachment
+        if attachment is not None and attachment.data is None and attachment.url:
+            # A link is not fetched: the reader sees where it points and decides.
+            parts.append(f"Vedhæftet link: {attachment.title or ''} {attachment.url}".replace("  ", " "))
+    if not parts:
+        titles = ", ".join(p.attachment.title or "bilag" for p in segment.payloads if p.attachment)
+        parts.append(f"Vedhæftet fil: {titles}")
+    body = "\n\n".join(parts).strip()
+    if len(body) > BODY_MAX_LENGTH:
+        raise _Refused(f"Beskedteksten er længere end {BODY_MAX_LENGTH} tegn ({len(body)}).")
+    if "\x00" in body:
+        raise _Refused("Beskedteksten indeholder tegn, der ikke kan gemmes (NUL).")
+    return body
+
+
+# ---------------------------------------------------------------------------- import
+
+
+def carecommunication_import(
+    data: bytes, *, actor: User | None = None, now: datetime | None = None
+) -> ImportOutcome:
+    """Import one CareCommunication bundle; ``actor`` None is the system (a scheduled import)."""
+    try:
+        msg = parse_bundle(data)
+    except InvalidBundle as exc:
+        return ImportOutcome(REFUSED, exc.reason)
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                return _import(msg, actor=actor, now=now or timezone.now())
+        except _Refused as exc:
+            return ImportOutcome(REFUSED, exc.reason)
+        except IntegrityError:
+            # A concurrent import of the same conversation, message or organisation won the race:
+            # once more, and it is recognised (or joined) this time.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _import(msg: m.CareCommunicationMessage, *, actor: User | None, now: datetime) -> ImportOutcome:
+    header_id = msg.header_id or ""
+    if not header_id or len(header_id) > 64:
+        raise _Refused("MessageHeader.id mangler eller er længere end 64 tegn.")
+    conversation = _conversation_id(msg)
+
+    known = Message.objects.filter(medcom_message_id=header_id).select_related("thread").first()
+    if known is not None:
+        if known.thread.conversation_id == conversation:
+            return ImportOutcome(DUPLICATE, thread=known.thread)
+        raise _Refused(f"MessageHeader-id {header_id} er allerede modtaget i en anden samtale.")
+
+    segments = _segments(msg)
+    current = _current(segments, header_id)
+    thread = (
+        Thread.objects.select_for_update()
+        .select_related("sender_organisation", "recipient_organisation")
+        .filter(conversation_id=conversation)
+        .first()
+    )
+    if thread is not None:
+        present = set(
+            thread.messages.exclude(medcom_payload_id="").values_list("medcom_payload_id", flat=True)
+        )
+        if current.identifiers & present:
+            return ImportOutcome(DUPLICATE, thread=thread)
+        segments = [s for s in segments if not (s.identifiers & present)]
+
+    sender = _organisation(msg.sender, "Afsender")
+    receiver = _organisation(msg.receiver, "Modtager")
+    if sender.pk == receiver.pk:
+        raise _Refused("Afsender og modtager er den samme organisation.")
+    patient, note = _patient(msg, actor=actor)
+
+    if thread is None:
+        thread = _new_thread(msg, sender=sender, receiver=receiver, patient=patient, segments=segments)
+        created = True
+    else:
+        if thread.patient_id != (patient.pk if patient else None):
+            raise _Refused("Patienten i meddelelsen er ikke trådens patient.")
+        created = False
+
+    drafts = _drafts(msg, thread=thread, segments=segments, current=current, sender=sender, receiver=receiver)
+    if created:
+        thread.save()
+    messages = _write(thread, drafts, now=now)
+
+    reason = f"MedCom: {_EVENT_NAMES.get(msg.event, msg.event)}"
+    if note:
+        reason = f"{reason}. {note}"
+    ThreadEvent.objects.create(
+        thread=thread,
+        kind=ThreadEvent.Kind.IMPORTED,
+        at=now,
+        actor=actor,
+        actor_name=(actor.get_full_name() or actor.email) if actor else SYSTEM_ACTOR_NAME,
+        from_organisation=sender,
+        to_organisation=receiver,
+        reason=reason[:500],
+    )
+    return ImportOutcome(IMPORTED, thread=thread, messages=tuple(messages))
+
+
+def _patient(msg: m.CareCommunicationMessage, *, actor: User | None) -> tuple[PatientReference | None, str]:
+    cpr = msg.patient.cpr
+    if cpr:
+        try:
+            patient, _created = patient_reference_get_or_create(cpr=cpr, actor=actor, purpose=PURPOSE_IMPORT)
+        except ValidationError:
+            raise _Refused("Patientens CPR-nummer i meddelelsen er ugyldigt.") from None
+        return patient, ""
+    if not msg.patient.identifiers:
+        raise _Refused("Patienten i meddelelsen har hverken CPR- eller erstatnings-CPR-nummer.")
+    # A replacement CPR (e-CPR) cannot be a PatientReference: the thread has no patient, and says why.
+    name = msg.patient.name or "ukendt navn"
+    return None, (
+        "Patienten er kun identificeret med erstatnings-CPR, som portalen ikke kan knytte til en "
+        f"patient; navn i meddelelsen: {name}."
+    )
+
+
+def _new_thread(
+    msg: m.CareCommunicationMessage,
+    *,
+    sender: Organisation,
+    receiver: Organisation,
+    patient: PatientReference | None,
+    segments: list[_Segment],
+) -> Thread:
+    comm = msg.communication
+    # A reply whose conversation we never saw answers the receiver's message: the receiver opened it.
+    opener, addressee = (receiver, sender) if msg.event == "reply" else (sender, receiver)
+    topic = (comm.topic or "").strip()[:TOPIC_MAX_LENGTH]
+    with translation.override("da"):
+        subject = topic or str(Category(comm.category).label)
+    first = min((_segment_time(s, msg) for s in segments), default=None) or timezone.now()
+    thread = Thread(
+        conversation_id=_conversation_id(msg),
+        subject=subject[:SUBJECT_MAX_LENGTH],
+        category=comm.category,
+        topic=topic,
+        priority=comm.priority or "",
+        patient=patient,
+        opened_by=None,
+        sender_organisation=opener,
+        addressed_specialty=addressee.specialty,
+        recipient_organisation=addressee,
+        created_at=first,
+        last_message_at=first,
+    )
+    try:
+        thread.full_clean(exclude=["conversation_id", "public_id"])
+    except ValidationError as exc:
+        raise _Refused("Tråden kan ikke oprettes: " + " ".join(exc.messages)) from None
+    return thread
+
+
+def _segment_time(segment: _Segment, msg: m.CareCommunicationMessage) -> datetime | None:
+    stamps = [p.timestamp for p in segment.payloads if p.timestamp]
+    if segment.provenance is not None and segment.provenance.occurred:
+        stamps.append(segment.provenance.occurred)
+    stamps.append(msg.timestamp)
+    return _parse_time(next((s for s in stamps if s), None))
+
+
+def _drafts(
+    msg: m.CareCommunicationMessage,
+    *,
+    thread: Thread,
+    segments: list[_Segment],
+    current: _Segment,
+    sender: Organisation,
+    receiver: Organisation,
+) -> list[_Draft]:
+    """Everything to write, worked out (and refused) before the first row or file is written."""
+    by_side = {thread.sender_organisation_id: Side.SENDER, thread.recipient_organisation_id: Side.RECIPIENT}
+    current_side = by_side.get(sender.pk) or (
+        Side(by_side[receiver.pk]).other if receiver.pk in by_side else None
+    )
+    if current_side is None:
+        raise _Refused("Hverken afsender eller modtager af meddelelsen er part i trådens samtale.")
+    sides_by_sor = {
+        org.sor_code: side
+        for org, side in (
+            (thread.sender_organisation, Side.SENDER),
+            (thread.recipient_organisation, Side.RECIPIENT),
+        )
+        if org.sor_code
+    }
+    bundle_orgs = {o.id: o for o in (*msg.organizations, msg.sender, msg.receiver)}
+    drafts = []
+    for segment in segments:
+        is_current = segment is current
+        agent = bundle_orgs.get(segment.provenance.agent_id) if segment.provenance else None
+        if is_current:
+            side, organisation, org_name = current_side, sender, str(sender)
+        else:
+            side = sides_by_sor.get(agent.sor if agent else None)
+            if side is None:
+                # A third party's segment: forwarded content travels with the forwarder, a reply
+                # answers the other side.
+                side = Side(current_side).other if msg.event == "reply" else current_side
+            organisation = thread.organisation_on(side)
+            org_name = (agent.name if agent and agent.name else "") or str(organisation)
+        drafts.append(
+            _Draft(
+                segment=segment,
+                side=side,
+                organisation=organisation,
+                header_id=msg.header_id if is_current else None,
+                created_at=_segment_time(segment, msg) or timezone.now(),
+                body=_body(segment),
+                uploads=[
+                    _upload(p.attachment)
+                    for p in segment.payloads
+                    if p.attachment is not None and p.attachment.data is not None
+                ],
+                **_author_fields(segment, org_name),
+            )
+        )
+    return drafts
+
+
+def _write(thread: Thread, drafts: list[_Draft], *, now: datetime) -> list[Message]:
+    working_days: dict[int, int] = {}
+
+    def due(sent_at: datetime, side: str) -> datetime:
+        answering = thread.organisation_on(Side(side).other)
+        if answering.pk not in working_days:
+            working_days[answering.pk] = reply_working_days(answering)
+        return reply_due(sent_at=sent_at, working_days=working_days[answering.pk])
+
+    messages = []
+    for draft in sorted(drafts, key=lambda d: d.created_at):
+        message = Message(
+            thread=thread,
+            side=draft.side,
+            author=None,
+            author_name=draft.author_name,
+            author_title=draft.author_title,
+            author_phone=draft.author_phone,
+            author_organisation_name=draft.author_organisation_name,
+            organisation=draft.organisation,
+            body=draft.body,
+            body_html=plain_text_html(draft.body),
+            created_at=draft.created_at,
+            due_at=due(draft.created_at, draft.side),
+            medcom_message_id=draft.header_id,
+            medcom_payload_id=(draft.segment.key or "")[:64],
+        )
+        message.save()
+        for upload in draft.uploads:
+            Attachment.objects.create(
+                message=message,
+                file=upload.file,
+                filename=upload.filename,
+                content_type=upload.content_type,
+                size=upload.size,
+            )
+        messages.append(message)
+
+    # Answered: every message is answered by the first later message from the other side.
+    ordered = list(thread.messages.order_by("created_at", "pk"))
+    for index, message in enumerate(ordered):
+        if message.answered_at is not None:
+            continue
+        answer = next((x for x in ordered[index + 1 :] if x.side != message.side), None)
+        if answer is not None:
+            message.answered_at = answer.created_at
+            message.answered_by_organisation_id = answer.organisation_id
+            Message.objects.filter(pk=message.pk).update(
+                answered_at=answer.created_at, answered_by_organisation_id=answer.organisation_id
+            )
+
+    last = ordered[-1]
+    if any(last.pk == x.pk for x in messages):
+        # The newest message awaits the other side; its deadline runs from when it reached us,
+        # since nobody could answer before that.
+        if last.answered_at is None:
+            last.due_at = due(max(last.created_at, now), last.side)
+            Message.objects.filter(pk=last.pk).update(due_at=last.due_at)
+            thread.awaiting, thread.due_at = Side(last.side).other, last.due_at
+        else:
+            thread.awaiting, thread.due_at = "", None
+        thread.last_message_at = max(thread.last_message_at, last.created_at)
+        thread.overdue_notified_at = None
+        fields = ["awaiting", "due_at", "last_message_at", "overdue_notified_at"]
+        if not thread.is_open:
+            thread.status, thread.closed_at, thread.closed_by = Thread.Status.OPEN, None, None
+            fields += ["status", "closed_at", "closed_by"]
+            ThreadEvent.objects.create(
+                thread=thread, kind=ThreadEvent.Kind.REOPENED, at=now, actor_name=SYSTEM_ACTOR_NAME
+            )
+        thread.save(update_fields=fields)
+        notifications.new_message(last)
+    return messages

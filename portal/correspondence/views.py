@@ -1,0 +1,515 @@
+"""The correspondence pages under /korrespondance/: thin views over forms, services and selectors.
+
+Every thread, message and attachment is fetched through ``object_for_user_or_404``:
+a user outside a thread gets 404, whether it exists or not, and so does a POST to
+an action the user may not take. CPR numbers travel only in POST bodies; the inbox's
+patient filter carries a signed token for the patient reference instead.
+
+Replies work as ordinary form posts (redirect after post); with htmx loaded, the
+same form posts with ``HX-Request`` and gets back the new message and a fresh form.
+"""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_POST
+
+from portal.accounts.access import object_for_user_or_404
+from portal.accounts.models import Organisation, User
+from portal.audit.models import AccessLogEntry
+from portal.audit.services import access_log_record
+from portal.patients.crypto import blind_index
+from portal.patients.models import PatientReference
+
+from . import selectors, services
+from .forms import (
+    AssignForm,
+    CloseForm,
+    InboxFilterForm,
+    PatientLookupForm,
+    QualityForm,
+    ReplyForm,
+    RerouteForm,
+    ThreadForm,
+    add_service_error,
+)
+from .models import Attachment, Message, Thread
+from .roles import CLINICIAN_ROLES
+from .selectors import Box, InboxFilters
+
+INBOX_PAGE_SIZE = 25
+QUALITY_DEFAULT_DAYS = 90
+PATIENT_TOKEN_SALT = "correspondence.inbox.patient"  # noqa: S105 - a signing salt, not a secret
+# A patient filter lives for a working day; an old link in the history stops filtering.
+PATIENT_TOKEN_MAX_AGE = 12 * 60 * 60
+# No patient matches: a filter that finds nothing, without saying whether the patient exists.
+NO_PATIENT = -1
+
+
+def _box_label(box: str) -> str:
+    return {
+        Box.AWAITING_ME: pgettext("inbox view", "Awaiting my reply"),
+        Box.AWAITING_THEM: pgettext("inbox view", "Awaiting their reply"),
+        Box.ORGANISATION: pgettext("inbox view", "My organisation's"),
+        Box.OVERDUE: pgettext("inbox view", "Overdue"),
+        Box.CLOSED: pgettext("inbox view", "Closed"),
+    }[box]
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _thread_url(thread: Thread) -> str:
+    return reverse("correspondence:thread", kwargs={"public_id": thread.public_id})
+
+
+def _thread_or_404(request, public_id, perm: str) -> Thread:
+    return object_for_user_or_404(
+        user=request.user,
+        perm=perm,
+        queryset=selectors.thread_for_view(public_id=public_id),
+        public_id=public_id,
+    )
+
+
+# --- The inbox ---------------------------------------------------------------------------
+
+
+def _patient_from_token(token: str) -> tuple[int | None, bool]:
+    """(patient id, expired?) from the signed filter token; never from a CPR number."""
+    if not token:
+        return None, False
+    try:
+        return int(signing.loads(token, salt=PATIENT_TOKEN_SALT, max_age=PATIENT_TOKEN_MAX_AGE)), False
+    except (signing.BadSignature, TypeError, ValueError):
+        return None, True
+
+
+@login_required
+@never_cache
+@require_GET
+def inbox_view(request):
+    now = timezone.now()
+    form = InboxFilterForm(request.GET)
+    form.is_valid()  # invalid parts are shown as errors and left out of the filter
+    data = form.cleaned_data
+    box = data.get("visning") or Box.AWAITING_ME
+    patient_id, patient_expired = _patient_from_token(data.get("patient", ""))
+    specialty = data.get("speciale")
+    filters = InboxFilters(
+        specialty_id=specialty.pk if specialty else None,
+        category=data.get("kategori", ""),
+        patient_id=patient_id,
+        text=(data.get("q") or "").strip(),
+    )
+    page = Paginator(
+        selectors.inbox(request.user, box=box, filters=filters, now=now), INBOX_PAGE_SIZE
+    ).get_page(request.GET.get("side"))
+    counts = selectors.inbox_counts(request.user, now=now)
+    for thread in page.object_list:
+        thread.overdue = thread.is_overdue(now)
+        thread.unread = thread.last_read_by_me is None or thread.last_read_by_me < thread.last_message_at
+    return render(
+        request,
+        "correspondence/inbox.html",
+        {
+            "form": form,
+            "box": box,
+            "box_label": _box_label(box),
+            "tabs": [(b, _box_label(b), counts[b]) for b in Box.ALL],
+            "page_obj": page,
+            "patient_filtered": patient_id is not None,
+            "patient_expired": patient_expired,
+            "patient_form": PatientLookupForm(),
+            "filtered": any([specialty, filters.category, filters.text, patient_id is not None]),
+            "can_open": request.user.has_perm("correspondence.add_thread"),
+        },
+    )
+
+
+@login_required
+@never_cache
+@require_POST
+@sensitive_post_parameters("cpr")
+def inbox_patient_filter(request):
+    """The CPR number comes in the POST body and leaves as a signed token for the patient reference."""
+    form = PatientLookupForm(request.POST)
+    box = request.POST.get("visning")
+    box = box if box in Box.ALL else Box.AWAITING_ME
+    if not form.is_valid():
+        return render(
+            request,
+            "correspondence/patient_filter.html",
+            {"patient_form": form, "box": box},
+            status=400,
+        )
+    index = blind_index(form.cleaned_data["cpr"])
+    patient = PatientReference.objects.filter(cpr_index=index).first()
+    # The look-up is patient data whether or not the patient is known here.
+    access_log_record(
+        actor=request.user,
+        patient_index=index,
+        action=AccessLogEntry.Action.VIEW,
+        obj=patient,
+        purpose=services.PURPOSE_CORRESPONDENCE,
+        request=request,
+    )
+    token = signing.dumps(patient.pk if patient else NO_PATIENT, salt=PATIENT_TOKEN_SALT)
+    return redirect(f"{reverse('correspondence:inbox')}?visning={box}&patient={token}")
+
+
+# --- Opening a thread ----------------------------------------------------------------------
+
+
+@login_required
+@never_cache
+@sensitive_post_parameters("cpr")
+def thread_new(request):
+    if not request.user.has_perm("correspondence.add_thread"):
+        raise Http404
+    senders = selectors.user_clinician_organisations(request.user)
+    kwargs = {"user": request.user, "sender_organisations": senders}
+    files_dropped = False
+    if request.method == "POST":
+        form = ThreadForm(request.POST, request.FILES, **kwargs)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                thread, _created = services.thread_open(
+                    author=request.user,
+                    sender_organisation=data["sender_organisation"],
+                    subject=data["subject"],
+                    category=data["category"],
+                    topic=data["topic"],
+                    priority=data["priority"],
+                    body=data["body"],
+                    patient_cpr=data["cpr"],
+                    awaits_reply=data["awaits_reply"],
+                    attachments=data["attachments"] or (),
+                    client_token=data["client_token"],
+                    request=request,
+                    **form.recipient(),
+                )
+            except ValidationError as error:
+                add_service_error(form, error)
+            except PermissionDenied:
+                raise Http404 from None
+            else:
+                messages.success(request, _("Your message has been sent."))
+                return redirect(_thread_url(thread))
+        files_dropped = bool(request.FILES)
+    else:
+        form = ThreadForm(**kwargs)
+    return render(request, "correspondence/thread_new.html", {"form": form, "files_dropped": files_dropped})
+
+
+# --- The thread page and its actions ---------------------------------------------------------
+
+
+def _abilities(user, thread: Thread) -> dict[str, bool]:
+    return {
+        action: user.has_perm(f"correspondence.{action}_thread", thread)
+        for action in ("reply", "claim", "assign", "reroute", "close")
+    }
+
+
+def _clinicians_of(organisation_id: int):
+    return (
+        User.objects.filter(
+            memberships__organisation_id=organisation_id,
+            memberships__role__in=CLINICIAN_ROLES,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def _assign_form(thread: Thread, data=None) -> AssignForm:
+    return AssignForm(data, clinicians=_clinicians_of(thread.recipient_organisation_id))
+
+
+def _reroute_departments(thread: Thread):
+    return (
+        Organisation.objects.filter(kind=Organisation.Kind.DEPARTMENT)
+        .exclude(pk__in=[thread.recipient_organisation_id, thread.sender_organisation_id])
+        .select_related("parent")
+        .order_by("parent__name", "name", "pk")
+    )
+
+
+def _thread_response(request, thread: Thread, *, status: int = 200, **forms):
+    """The thread page; every rendering is a view, so it moves the read receipt and logs a patient."""
+    services.thread_read(thread=thread, user=request.user, request=request)
+    page = selectors.thread_page(thread)
+    can = _abilities(request.user, thread)
+    now = timezone.now()
+    context = {
+        "thread": thread,
+        "thread_messages": page.messages,
+        "events": page.events,
+        "can": can,
+        "overdue": thread.is_overdue(now),
+        "masked_cpr": thread.patient.masked_cpr if thread.patient_id else "",
+        "awaiting_organisation": thread.organisation_on(thread.awaiting) if thread.awaiting else None,
+        "reply_form": forms.get("reply_form") or (ReplyForm() if can["reply"] else None),
+        "close_form": forms.get("close_form") or (CloseForm() if can["close"] else None),
+        "assign_form": forms.get("assign_form") or (_assign_form(thread) if can["assign"] else None),
+        "reroute_form": forms.get("reroute_form")
+        or (RerouteForm(departments=_reroute_departments(thread)) if can["reroute"] else None),
+        "files_dropped": forms.get("files_dropped", False),
+    }
+    return render(request, "correspondence/thread.html", context, status=status)
+
+
+@login_required
+@never_cache
+@require_GET
+def thread_detail(request, public_id):
+    thread = _thread_or_404(request, public_id, "correspondence.view_thread")
+    return _thread_response(request, thread)
+
+
+@login_required
+@never_cache
+@require_POST
+def thread_reply(request, public_id):
+    thread = _thread_or_404(request, public_id, "correspondence.reply_thread")
+    form = ReplyForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            message, created = services.message_send(
+                thread=thread,
+                author=request.user,
+                body=data["body"],
+                awaits_reply=data["awaits_reply"],
+                attachments=data["attachments"] or (),
+                client_token=data["client_token"],
+                request=request,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            if _is_htmx(request):
+                message.read_by = []
+                return render(
+                    request,
+                    "correspondence/_reply_sent.html",
+                    {"thread": thread, "message": message if created else None, "reply_form": ReplyForm()},
+                )
+            messages.success(request, _("Your reply has been sent."))
+            return redirect(f"{_thread_url(thread)}#besked-{message.public_id}")
+    files_dropped = bool(request.FILES)
+    if _is_htmx(request):
+        # 200, not 4xx: htmx swaps only successful responses, and the form must come back with its errors.
+        return render(
+            request,
+            "correspondence/_reply_form.html",
+            {"thread": thread, "reply_form": form, "files_dropped": files_dropped},
+        )
+    return _thread_response(request, thread, reply_form=form, files_dropped=files_dropped)
+
+
+@login_required
+@require_POST
+def thread_claim(request, public_id):
+    thread = _thread_or_404(request, public_id, "correspondence.claim_thread")
+    try:
+        services.thread_claim(thread=thread, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except PermissionDenied:
+        raise Http404 from None
+    else:
+        messages.success(request, _("You have taken the thread on."))
+    return redirect(_thread_url(thread))
+
+
+@login_required
+@never_cache
+@require_POST
+def thread_assign(request, public_id):
+    thread = _thread_or_404(request, public_id, "correspondence.assign_thread")
+    form = _assign_form(thread, request.POST)
+    if form.is_valid():
+        try:
+            services.thread_assign(thread=thread, actor=request.user, assignee=form.cleaned_data["assignee"])
+        except ValidationError as error:
+            add_service_error(form, error)
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            messages.success(
+                request,
+                _("The thread has been given to %(name)s.")
+                % {"name": form.cleaned_data["assignee"].get_full_name()},
+            )
+            return redirect(_thread_url(thread))
+    return _thread_response(request, thread, assign_form=form)
+
+
+@login_required
+@never_cache
+@require_POST
+def thread_reroute(request, public_id):
+    thread = _thread_or_404(request, public_id, "correspondence.reroute_thread")
+    form = RerouteForm(request.POST, departments=_reroute_departments(thread))
+    if form.is_valid():
+        try:
+            thread = services.thread_reroute(
+                thread=thread,
+                actor=request.user,
+                to_organisation=form.cleaned_data["to_organisation"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            messages.success(request, _("The thread has been re-routed."))
+            # The user may no longer see the thread once it has left their department.
+            if request.user.has_perm("correspondence.view_thread", _reload(thread)):
+                return redirect(_thread_url(thread))
+            return redirect("correspondence:inbox")
+    return _thread_response(request, thread, reroute_form=form)
+
+
+def _reload(thread: Thread) -> Thread:
+    return selectors.thread_for_view(public_id=thread.public_id).get(pk=thread.pk)
+
+
+@login_required
+@never_cache
+@require_POST
+def thread_close(request, public_id):
+    thread = _thread_or_404(request, public_id, "correspondence.close_thread")
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.thread_close(thread=thread, actor=request.user, summary=form.cleaned_data["summary"])
+        except ValidationError as error:
+            add_service_error(form, error)
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            messages.success(request, _("The thread has been closed."))
+            return redirect(_thread_url(thread))
+    return _thread_response(request, thread, close_form=form)
+
+
+# --- Files and exports ---------------------------------------------------------------------
+
+
+@login_required
+@never_cache
+@require_GET
+def attachment_download(request, public_id, attachment_id):
+    attachment = object_for_user_or_404(
+        user=request.user,
+        perm="correspondence.view_attachment",
+        queryset=Attachment.objects.select_related("message__thread__patient"),
+        public_id=attachment_id,
+        message__thread__public_id=public_id,
+    )
+    thread = attachment.message.thread
+    if thread.patient_id:
+        access_log_record(
+            actor=request.user,
+            patient_index=thread.patient.cpr_index,
+            action=AccessLogEntry.Action.VIEW,
+            obj=attachment,
+            purpose=services.PURPOSE_CORRESPONDENCE,
+            request=request,
+        )
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.filename, content_type=attachment.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+MEDCOM_CONTENT_TYPES = {"json": "application/fhir+json", "xml": "application/fhir+xml"}
+
+
+@login_required
+@never_cache
+@require_GET
+def message_medcom(request, public_id, message_id, format):
+    message = object_for_user_or_404(
+        user=request.user,
+        perm="correspondence.view_message",
+        queryset=Message.objects.select_related("thread__patient"),
+        public_id=message_id,
+        thread__public_id=public_id,
+    )
+    try:
+        from .medcom.exporting import message_bundle
+    except ImportError:  # the exporter is not installed in this build
+        raise Http404 from None
+    data = message_bundle(message, actor=request.user, request=request, format=format)
+    response = HttpResponse(data, content_type=f"{MEDCOM_CONTENT_TYPES[format]}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="carecommunication-{message.public_id}.{format}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- Quality -------------------------------------------------------------------------------
+
+
+def _hours(duration: timedelta | None) -> float | None:
+    return None if duration is None else duration.total_seconds() / 3600
+
+
+def _stats(stats: dict) -> dict:
+    return {"count": stats["count"], "median": _hours(stats["median"]), "p90": _hours(stats["p90"])}
+
+
+@login_required
+@never_cache
+@require_GET
+def quality(request):
+    form = QualityForm(request.GET)
+    days = (form.cleaned_data.get("dage") if form.is_valid() else None) or QUALITY_DEFAULT_DAYS
+    Kind = Organisation.Kind
+    until = timezone.now()
+    rows = selectors.reply_time_quality(since=until - timedelta(days=days), until=until)
+    table = [
+        {"organisation": row.organisation, "answered": _stats(row.answered), "received": _stats(row.received)}
+        for row in rows
+    ]
+    return render(
+        request,
+        "correspondence/quality.html",
+        {
+            "form": form,
+            "days": days,
+            "sections": [
+                (_("Hospital departments"), [r for r in table if r["organisation"].kind == Kind.DEPARTMENT]),
+                (
+                    _("General practices"),
+                    [r for r in table if r["organisation"].kind == Kind.GENERAL_PRACTICE],
+                ),
+            ],
+        },
+    )
