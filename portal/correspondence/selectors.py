@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from portal.accounts.models import Membership, Organisation
@@ -85,37 +85,48 @@ class InboxFilters:
     text: str = ""
 
 
+def _box_condition(user, box: str, now: datetime) -> Q:
+    """What puts a visible thread in ``box`` for ``user``: one Q, used by the list and the counts."""
+    mine_sender = Participant.objects.filter(user=user, side=Side.SENDER).values("thread_id")
+    mine_recipient = Participant.objects.filter(user=user, side=Side.RECIPIENT).values("thread_id")
+    my_organisations = [m.organisation_id for m in user_memberships(user)]
+    open_ = Q(status=Thread.Status.OPEN)
+    if box == Box.AWAITING_ME:
+        return open_ & (
+            Q(awaiting=Side.SENDER, pk__in=mine_sender)
+            | Q(awaiting=Side.RECIPIENT, assignee=user)
+            | Q(
+                awaiting=Side.RECIPIENT, assignee__isnull=True, recipient_organisation_id__in=my_organisations
+            )
+        )
+    if box == Box.AWAITING_THEM:
+        return open_ & (
+            Q(awaiting=Side.RECIPIENT, pk__in=mine_sender) | Q(awaiting=Side.SENDER, pk__in=mine_recipient)
+        )
+    if box == Box.OVERDUE:
+        return open_ & Q(due_at__lt=now)
+    if box == Box.CLOSED:
+        return Q(status=Thread.Status.CLOSED)
+    return open_
+
+
+_BOX_ORDER = {
+    Box.AWAITING_ME: ("due_at", "-last_message_at"),
+    Box.AWAITING_THEM: ("due_at", "-last_message_at"),
+    Box.OVERDUE: ("due_at",),
+    Box.CLOSED: ("-closed_at",),
+    Box.ORGANISATION: ("-last_message_at",),
+}
+
+
 def inbox(user, *, box: str, filters: InboxFilters = InboxFilters(), now: datetime | None = None):
     """The threads of one inbox view, newest activity first (deadline first where a reply is due).
 
     Rows carry ``last_read_by_me`` (None: never opened) for the unread marker.
     """
     now = now or timezone.now()
-    threads = threads_visible_to(user)
-    mine_sender = Participant.objects.filter(user=user, side=Side.SENDER).values("thread_id")
-    mine_recipient = Participant.objects.filter(user=user, side=Side.RECIPIENT).values("thread_id")
-    my_organisations = [m.organisation_id for m in user_memberships(user)]
-    open_ = Q(status=Thread.Status.OPEN)
-    if box == Box.AWAITING_ME:
-        threads = threads.filter(
-            open_,
-            Q(awaiting=Side.SENDER, pk__in=mine_sender)
-            | Q(awaiting=Side.RECIPIENT, assignee=user)
-            | Q(
-                awaiting=Side.RECIPIENT, assignee__isnull=True, recipient_organisation_id__in=my_organisations
-            ),
-        ).order_by("due_at", "-last_message_at")
-    elif box == Box.AWAITING_THEM:
-        threads = threads.filter(
-            open_,
-            Q(awaiting=Side.RECIPIENT, pk__in=mine_sender) | Q(awaiting=Side.SENDER, pk__in=mine_recipient),
-        ).order_by("due_at", "-last_message_at")
-    elif box == Box.OVERDUE:
-        threads = threads.filter(open_, due_at__lt=now).order_by("due_at")
-    elif box == Box.CLOSED:
-        threads = threads.filter(status=Thread.Status.CLOSED).order_by("-closed_at")
-    else:
-        threads = threads.filter(open_).order_by("-last_message_at")
+    box = box if box in Box.ALL else Box.ORGANISATION
+    threads = threads_visible_to(user).filter(_box_condition(user, box, now)).order_by(*_BOX_ORDER[box])
     if filters.specialty_id:
         threads = threads.filter(
             Q(addressed_specialty_id=filters.specialty_id)
@@ -142,8 +153,11 @@ def inbox(user, *, box: str, filters: InboxFilters = InboxFilters(), now: dateti
 
 
 def inbox_counts(user, *, now: datetime | None = None) -> dict[str, int]:
-    """How many threads each box holds, for the tabs (one query per box, five in all)."""
-    return {box: inbox(user, box=box, now=now).count() for box in Box.ALL}
+    """How many threads each box holds, for the tabs: one pass over the visible threads."""
+    now = now or timezone.now()
+    return threads_visible_to(user).aggregate(
+        **{box: Count("pk", filter=_box_condition(user, box, now)) for box in Box.ALL}
+    )
 
 
 def thread_for_view(*, public_id) -> QuerySet[Thread]:
