@@ -58,7 +58,7 @@ class ThreadForm(ClientTokenMixin):
         label=_("Write from"), queryset=Organisation.objects.none(), empty_label=None
     )
     recipient_kind = forms.ChoiceField(
-        label=_("Recipient"),
+        label=_("Write to"),
         widget=forms.RadioSelect,
         choices=[
             (TO_SPECIALTY, _("A specialty in a health council area")),
@@ -87,7 +87,7 @@ class ThreadForm(ClientTokenMixin):
     subject = forms.CharField(label=_("Subject"), max_length=SUBJECT_MAX_LENGTH)
     category = forms.ChoiceField(label=_("Category"), choices=[("", "---------"), *Category.choices])
     topic = forms.CharField(
-        label=_("Topic"),
+        label=_("Other category: which?"),
         max_length=TOPIC_MAX_LENGTH,
         required=False,
         help_text=_("Required when the category is “other”."),

@@ -115,10 +115,12 @@ def inbox_view(request):
         patient_id=patient_id,
         text=(data.get("q") or "").strip(),
     )
-    page = Paginator(
-        selectors.inbox(request.user, box=box, filters=filters, now=now), INBOX_PAGE_SIZE
-    ).get_page(request.GET.get("side"))
     counts = selectors.inbox_counts(request.user, now=now)
+    paginator = Paginator(selectors.inbox(request.user, box=box, filters=filters, now=now), INBOX_PAGE_SIZE)
+    if filters == InboxFilters() and box in counts:
+        # The tab count is this list's length: spare the paginator a second count over the box.
+        paginator.count = counts[box]
+    page = paginator.get_page(request.GET.get("side"))
     for thread in page.object_list:
         thread.overdue = thread.is_overdue(now)
         thread.unread = thread.last_read_by_me is None or thread.last_read_by_me < thread.last_message_at
@@ -251,6 +253,15 @@ def _reroute_departments(thread: Thread):
     )
 
 
+def _header_context(thread: Thread, now) -> dict:
+    return {
+        "thread": thread,
+        "overdue": thread.is_overdue(now),
+        "masked_cpr": thread.patient.masked_cpr if thread.patient_id else "",
+        "awaiting_organisation": thread.organisation_on(thread.awaiting) if thread.awaiting else None,
+    }
+
+
 def _thread_response(request, thread: Thread, *, status: int = 200, **forms):
     """The thread page; every rendering is a view, so it moves the read receipt and logs a patient."""
     services.thread_read(thread=thread, user=request.user, request=request)
@@ -258,13 +269,10 @@ def _thread_response(request, thread: Thread, *, status: int = 200, **forms):
     can = _abilities(request.user, thread)
     now = timezone.now()
     context = {
-        "thread": thread,
+        **_header_context(thread, now),
         "thread_messages": page.messages,
         "events": page.events,
         "can": can,
-        "overdue": thread.is_overdue(now),
-        "masked_cpr": thread.patient.masked_cpr if thread.patient_id else "",
-        "awaiting_organisation": thread.organisation_on(thread.awaiting) if thread.awaiting else None,
         "reply_form": forms.get("reply_form") or (ReplyForm() if can["reply"] else None),
         "close_form": forms.get("close_form") or (CloseForm() if can["close"] else None),
         "assign_form": forms.get("assign_form") or (_assign_form(thread) if can["assign"] else None),
@@ -307,11 +315,16 @@ def thread_reply(request, public_id):
             raise Http404 from None
         else:
             if _is_htmx(request):
+                # The new message, a fresh form, and the header (whose turn, the deadline) as it is now.
                 message.read_by = []
                 return render(
                     request,
                     "correspondence/_reply_sent.html",
-                    {"thread": thread, "message": message if created else None, "reply_form": ReplyForm()},
+                    {
+                        **_header_context(_reload(thread), timezone.now()),
+                        "message": message if created else None,
+                        "reply_form": ReplyForm(),
+                    },
                 )
             messages.success(request, _("Your reply has been sent."))
             return redirect(f"{_thread_url(thread)}#besked-{message.public_id}")
@@ -467,7 +480,14 @@ def message_medcom(request, public_id, message_id, format):
         from .medcom.exporting import message_bundle
     except ImportError:  # the exporter is not installed in this build
         raise Http404 from None
-    data = message_bundle(message, actor=request.user, request=request, format=format)
+    try:
+        data = message_bundle(message, actor=request.user, request=request, format=format)
+    except ValidationError as error:
+        # Not exportable (no patient, an organisation without a SOR code): say why on the thread.
+        messages.error(request, " ".join(error.messages))
+        return redirect(f"{_thread_url(message.thread)}#besked-{message.public_id}")
+    except PermissionDenied:
+        raise Http404 from None
     response = HttpResponse(data, content_type=f"{MEDCOM_CONTENT_TYPES[format]}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="carecommunication-{message.public_id}.{format}"'
     response["X-Content-Type-Options"] = "nosniff"
@@ -489,7 +509,7 @@ def _stats(stats: dict) -> dict:
 @never_cache
 @require_GET
 def quality(request):
-    form = QualityForm(request.GET)
+    form = QualityForm(request.GET if "dage" in request.GET else None, initial={"dage": QUALITY_DEFAULT_DAYS})
     days = (form.cleaned_data.get("dage") if form.is_valid() else None) or QUALITY_DEFAULT_DAYS
     Kind = Organisation.Kind
     until = timezone.now()

@@ -349,6 +349,7 @@ def test_a_reply_with_htmx_returns_the_message_and_a_fresh_form(client, w):
     html = response.content.decode()
     assert response.status_code == 200
     assert 'hx-swap-oob="beforeend:#beskeder"' in html
+    assert '<div id="traadhoved" hx-swap-oob="true">' in html
     assert "<em>inline</em>" in html
     assert 'id="svar"' in html and data["client_token"] not in html
     assert "<html" not in html
@@ -520,3 +521,48 @@ def test_the_quality_view_shows_reply_times_both_ways(client, w):
     assert "5,0" in html
     assert client.get(reverse("correspondence:quality"), {"dage": "abc"}).status_code == 200
     assert client.get(reverse("correspondence:quality"), {"dage": "1"}).status_code == 200
+
+
+# --- MedCom export -----------------------------------------------------------------------------
+
+
+def _medcom_url(message, fmt):
+    return reverse(
+        f"correspondence:medcom_{fmt}",
+        kwargs={"public_id": message.thread.public_id, "message_id": message.public_id},
+    )
+
+
+def test_a_message_exports_as_medcom_json_and_xml(client, w):
+    w.practice.sor_code = "123456789012"
+    w.practice.save()
+    w.department.sor_code = "987654321098"
+    w.department.save()
+    thread = open_thread(w, patient_cpr=CPR)
+    message = thread.messages.get()
+    verified_login(client, w.specialist)
+    assert 'medcom.json"' in client.get(thread_url(thread)).content.decode()
+    before = AccessLogEntry.objects.filter(action=AccessLogEntry.Action.EXPORT).count()
+    response = client.get(_medcom_url(message, "json"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/fhir+json")
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response.json()["resourceType"] == "Bundle"
+    response = client.get(_medcom_url(message, "xml"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/fhir+xml")
+    assert b"<Bundle" in response.content
+    assert AccessLogEntry.objects.filter(action=AccessLogEntry.Action.EXPORT).count() == before + 2
+    verified_login(client, w.other_gp)
+    assert client.get(_medcom_url(message, "json")).status_code == 404
+
+
+def test_a_thread_without_patient_is_not_offered_for_export_and_refused_with_a_reason(client, w):
+    thread = open_thread(w)
+    message = thread.messages.get()
+    verified_login(client, w.specialist)
+    assert "medcom.json" not in client.get(thread_url(thread)).content.decode()
+    response = client.get(_medcom_url(message, "json"))
+    assert response.status_code == 302
+    html = client.get(response["Location"]).content.decode()
+    assert "alert-error" in html

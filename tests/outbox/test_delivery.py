@@ -49,7 +49,7 @@ def test_two_workers_that_both_saw_the_row_due_send_it_once():
     assert len(mail.outbox) == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_workers_racing_for_one_row_send_it_once():
     if connection.vendor == "sqlite":
         # The in-memory test database is shared between threads with table locks, which fail

@@ -22,7 +22,7 @@ def enqueue(key="correspondence.message:7:to:1", **overrides):
     return outbox_email_enqueue(**(arguments | overrides))
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_email_commits_with_the_callers_data_and_is_sent_after_the_commit():
     with transaction.atomic():
         user = UserFactory()
@@ -35,7 +35,7 @@ def test_the_email_commits_with_the_callers_data_and_is_sent_after_the_commit():
     assert [m.to for m in mail.outbox] == [[user.email]]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_rollback_leaves_neither_the_data_nor_the_email_and_sends_nothing():
     with pytest.raises(Boom), transaction.atomic():
         user = UserFactory()
@@ -47,7 +47,7 @@ def test_a_rollback_leaves_neither_the_data_nor_the_email_and_sends_nothing():
     assert mail.outbox == []
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_outside_a_transaction_nothing_is_stored():
     with pytest.raises(RuntimeError, match="inside the transaction"):
         enqueue()

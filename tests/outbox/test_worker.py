@@ -19,7 +19,7 @@ from django_tasks_db.models import DBTaskResult
 from portal.outbox.models import OutboxEmail
 from portal.outbox.services import outbox_email_enqueue
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture

@@ -1,0 +1,197 @@
+"""Correspondence in Chromium: a GP asks a specialty about a patient, a specialist answers.
+
+Each person logs in with password and authenticator code in their own browser
+context. Locators use names, ids and classes rather than visible text, so the
+test holds in Danish and English; screenshots go to /tmp/shots/ for a human look.
+"""
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
+
+from portal.correspondence.models import Thread
+from portal.correspondence.services import message_send
+from tests.correspondence.factories import open_thread, world
+
+PASSWORD = "korrekt-hest-batteri-42"  # tests.accounts.factories.UserFactory's
+SHOTS = Path("/tmp/shots")
+CPR = "070761-4285"
+
+
+@pytest.fixture
+def slow_expect():
+    expect.set_options(timeout=15_000)
+    yield
+    expect.set_options(timeout=None)
+
+
+def _code(device: TOTPDevice) -> str:
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift)
+    return f"{code:0{device.digits}d}"
+
+
+def _logged_in(browser, live_server, user, next_path="/korrespondance/", javascript=True):
+    """A new browser context with ``user`` logged in past the second factor, at ``next_path``."""
+    device, _created = TOTPDevice.objects.get_or_create(user=user, name="App", defaults={"confirmed": True})
+    context = browser.new_context(
+        locale="da-DK",
+        timezone_id="Europe/Copenhagen",
+        viewport={"width": 1280, "height": 900},
+        java_script_enabled=javascript,
+    )
+    # The live server shares one SQLite connection between its threads: the browser's own
+    # /favicon.ico request racing a page load can fail either with "cannot start a
+    # transaction within a transaction". Nothing here needs the icon.
+    context.route("**/favicon.ico", lambda route: route.abort())
+    page = context.new_page()
+    page.csp_errors = []
+    page.on(
+        "console",
+        lambda msg: page.csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+    page.goto(f"{live_server.url}/admin/login/?next={next_path}")
+    page.locator("input[name=username]").fill(user.email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("input[name=password]").press("Enter")
+    expect(page).to_have_url(re.compile(r"/konto/2fa/bekraeft/"))
+    page.locator("input[name=token]").fill(_code(device))
+    page.locator("input[name=token]").press("Enter")
+    expect(page).to_have_url(live_server.url + next_path)
+    return context, page
+
+
+def _shot(page, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_gp_asks_a_specialty_specialist_claims_and_answers(
+    chromium_browser, live_server, slow_expect, axe_check
+):
+    w = world()
+    opened = []
+
+    # The GP writes to cardiology in her health council area about a patient.
+    gp_context, gp = _logged_in(chromium_browser, live_server, w.gp, "/korrespondance/ny/")
+    gp.locator("select[name=specialty]").select_option(str(w.department.specialty.pk))
+    expect(gp.locator("select[name=area]")).to_have_value(str(w.area.pk))  # her own area, preselected
+    gp.locator("input[name=subject]").fill("Atrieflimren hos 64-årig")
+    gp.locator("select[name=category]").select_option("healthcare")
+    gp.locator("input[name=cpr]").fill(CPR)
+    gp.locator("textarea[name=body]").fill("Skal **AK-behandling** startes nu?\n\n- CHA2DS2-VASc 3")
+    _shot(gp, "01-new-thread-form")
+    axe_check(gp)
+    gp.locator("form.samspil-thread-form button[type=submit]").click()
+    expect(gp).to_have_url(re.compile(r"/korrespondance/[0-9a-f-]{36}/$"))
+    thread_url = gp.url
+    opened.append(Thread.objects.get())
+    expect(gp.locator(".samspil-cpr")).to_have_text("070761-XXXX")
+    expect(gp.locator("#beskeder strong")).to_have_text("AK-behandling")
+
+    # The specialist finds it in the inbox, unread, and takes it on.
+    sp_context, sp = _logged_in(chromium_browser, live_server, w.specialist)
+    row = sp.locator("tr.samspil-thread-row", has_text="Atrieflimren hos 64-årig")
+    expect(row).to_have_class(re.compile("samspil-thread-row--unread"))
+    expect(row).not_to_contain_text("4285")
+    _shot(sp, "02-specialist-inbox")
+    axe_check(sp)
+    row.get_by_role("link").click()
+    expect(sp).to_have_url(thread_url)
+    sp.locator("form[action$='/overtag/'] button").click()
+    expect(sp.locator(".samspil-thread-facts")).to_contain_text("Sune Specialist")
+
+    # The answer goes inline (htmx): the message appears, the form comes back empty.
+    sp.locator("#svar textarea[name=body]").fill("Ja, start *apixaban* 5 mg x 2.")
+    sp.locator("#svar button[type=submit]").click()
+    expect(sp.locator("#beskeder article")).to_have_count(2)
+    expect(sp.locator("#beskeder article").last.locator("em")).to_have_text("apixaban")
+    expect(sp.locator("#svar textarea[name=body]")).to_have_value("")
+    expect(sp.locator("#svar .alert-success")).to_be_visible()
+    # The header followed: now the GP's practice is to answer.
+    expect(sp.locator("#traadhoved .samspil-thread-status")).to_contain_text(w.practice.name)
+    assert sp.url == thread_url  # no page load happened
+    _shot(sp, "03-specialist-answered")
+    axe_check(sp)
+
+    # The GP sees the answer and who wrote it.
+    gp.reload()
+    expect(gp.locator("#beskeder article")).to_have_count(2)
+    expect(gp.locator("#beskeder article").last).to_contain_text("apixaban")
+    expect(gp.locator("#beskeder article").last).to_contain_text("Sune Specialist")
+    expect(gp.locator("#beskeder article").last).to_contain_text("78 45 00 00")
+    _shot(gp, "04-gp-sees-answer")
+
+    # A second GP gets 404 on the thread's URL.
+    other_context, other = _logged_in(chromium_browser, live_server, w.other_gp)
+    response = other.goto(thread_url)
+    assert response is not None and response.status == 404
+    expect(other.locator("body")).not_to_contain_text("Atrieflimren")
+
+    for page in (gp, sp, other):
+        assert not page.csp_errors, page.csp_errors
+    for context in (gp_context, sp_context, other_context):
+        context.close()
+    assert opened[0].messages.count() == 2
+
+
+def test_the_overdue_view_shows_a_thread_past_its_deadline(
+    chromium_browser, live_server, slow_expect, axe_check
+):
+    w = world()
+    # Opened ten days ago: three working days have passed, so the clock is past the deadline.
+    thread = open_thread(w, subject="Ubesvaret spørgsmål", now=timezone.now() - timedelta(days=10))
+    fresh = open_thread(w, subject="Frisk spørgsmål", now=timezone.now() - timedelta(hours=6))
+    assert thread.due_at < timezone.now()
+
+    context, gp = _logged_in(chromium_browser, live_server, w.gp, "/korrespondance/?visning=overskredet")
+    row = gp.locator("tr.samspil-thread-row", has_text="Ubesvaret spørgsmål")
+    expect(row).to_have_class(re.compile("samspil-thread-row--overdue"))
+    expect(row.locator(".badge-error")).to_be_visible()
+    expect(gp.locator("tr.samspil-thread-row", has_text="Frisk spørgsmål")).to_have_count(0)
+    _shot(gp, "05-overdue-view")
+    axe_check(gp)
+    row.get_by_role("link").click()
+    expect(gp.locator(".samspil-overdue")).to_be_visible()
+    _shot(gp, "06-overdue-thread")
+
+    # The reply-time view (with one answer five hours after the question), and a new thread
+    # sent empty: errors by the fields, nothing sent.
+    message_send(thread=fresh, author=w.specialist, body="Svar", now=fresh.created_at + timedelta(hours=5))
+    gp.goto(live_server.url + "/korrespondance/kvalitet/")
+    expect(gp.locator("h1")).to_be_visible()
+    _shot(gp, "07-quality")
+    axe_check(gp)
+    gp.goto(live_server.url + "/korrespondance/ny/")
+    gp.locator("textarea[name=body]").fill("Udkast der skal bevares")
+    gp.locator("form.samspil-thread-form button[type=submit]").click()
+    expect(gp.locator(".alert-error")).to_be_visible()
+    expect(gp.locator("textarea[name=body]")).to_have_value("Udkast der skal bevares")
+    expect(gp.locator("input[name=subject][aria-invalid=true]")).to_be_visible()
+    _shot(gp, "08-new-thread-errors")
+    axe_check(gp)
+    assert Thread.objects.count() == 2
+    assert not gp.csp_errors, gp.csp_errors
+    context.close()
+
+
+def test_replying_works_without_javascript(chromium_browser, live_server, slow_expect):
+    w = world()
+    thread = open_thread(w, subject="Uden JavaScript")
+    path = f"/korrespondance/{thread.public_id}/"
+    context, sp = _logged_in(chromium_browser, live_server, w.specialist, path, javascript=False)
+    sp.locator("#svar textarea[name=body]").fill("Svar sendt som almindelig formular.")
+    sp.locator("#svar button[type=submit]").click()
+    # Post, redirect, get: the page is loaded anew at the new message.
+    expect(sp).to_have_url(re.compile(re.escape(path) + r"#besked-[0-9a-f-]{36}$"))
+    expect(sp.locator("#beskeder article")).to_have_count(2)
+    expect(sp.locator(".samspil-flash .alert-success")).to_be_visible()
+    sp.reload()
+    expect(sp.locator("#beskeder article")).to_have_count(2)
+    assert thread.messages.count() == 2
+    context.close()
