@@ -271,7 +271,7 @@ def message_send(
     """
     now = now or timezone.now()
     thread = (
-        Thread.objects.select_for_update()
+        Thread.objects.select_for_update(of=("self",))
         .select_related("sender_organisation", "recipient_organisation", "patient")
         .get(pk=thread.pk)
     )
@@ -338,7 +338,7 @@ def thread_read(*, thread: Thread, user: User, request: HttpRequest | None = Non
 def thread_claim(*, thread: Thread, user: User, now: datetime | None = None) -> Thread:
     """A clinician of the receiving organisation takes the thread on."""
     now = now or timezone.now()
-    thread = Thread.objects.select_for_update().get(pk=thread.pk)
+    thread = Thread.objects.select_for_update(of=("self",)).get(pk=thread.pk)
     if thread.assignee_id is not None:
         raise ValidationError(_("Someone has already taken this thread on."))
     if not user.has_perm("correspondence.claim_thread", thread):
@@ -361,7 +361,7 @@ def thread_claim(*, thread: Thread, user: User, now: datetime | None = None) -> 
 def thread_assign(*, thread: Thread, actor: User, assignee: User, now: datetime | None = None) -> Thread:
     """A secretary (or a colleague) gives the thread to a clinician of the receiving organisation."""
     now = now or timezone.now()
-    thread = Thread.objects.select_for_update().get(pk=thread.pk)
+    thread = Thread.objects.select_for_update(of=("self",)).get(pk=thread.pk)
     if not actor.has_perm("correspondence.assign_thread", thread):
         raise PermissionDenied("Cannot assign this thread.")
     if not assignee.memberships.filter(
@@ -392,7 +392,11 @@ def thread_reroute(
     The deadline restarts for the new department, which has not seen the message yet.
     """
     now = now or timezone.now()
-    thread = Thread.objects.select_for_update().select_related("recipient_organisation").get(pk=thread.pk)
+    thread = (
+        Thread.objects.select_for_update(of=("self",))
+        .select_related("recipient_organisation")
+        .get(pk=thread.pk)
+    )
     if not actor.has_perm("correspondence.reroute_thread", thread):
         raise PermissionDenied("Cannot re-route this thread.")
     reason = _require_text(reason, field="reason", label=_("The reason"), max_length=REASON_MAX_LENGTH)
@@ -430,7 +434,7 @@ def thread_reroute(
 def thread_close(*, thread: Thread, actor: User, summary: str, now: datetime | None = None) -> Thread:
     """Close with a short summary both sides see; nothing awaits a reply any more."""
     now = now or timezone.now()
-    thread = Thread.objects.select_for_update().get(pk=thread.pk)
+    thread = Thread.objects.select_for_update(of=("self",)).get(pk=thread.pk)
     if not actor.has_perm("correspondence.close_thread", thread):
         raise PermissionDenied("Cannot close this thread.")
     summary = _require_text(summary, field="summary", label=_("The summary"), max_length=SUMMARY_MAX_LENGTH)
@@ -460,7 +464,7 @@ def overdue_threads_notify(*, now: datetime | None = None) -> int:
     for thread_id in overdue_threads(now=now).values_list("pk", flat=True):
         with transaction.atomic():
             thread = (
-                Thread.objects.select_for_update()
+                Thread.objects.select_for_update(of=("self",))
                 .select_related("sender_organisation", "recipient_organisation", "assignee", "opened_by")
                 .filter(
                     pk=thread_id, overdue_notified_at__isnull=True, status=Thread.Status.OPEN, due_at__lt=now

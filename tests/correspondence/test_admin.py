@@ -17,6 +17,7 @@ def admin_client(client):
     verified_login(client, UserFactory(is_superuser=True, is_staff=True))
     return client
 
+
 TUESDAY = datetime(2026, 11, 24, 9, 15, tzinfo=UTC)
 
 

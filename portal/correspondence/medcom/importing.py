@@ -320,7 +320,7 @@ def _import(msg: m.CareCommunicationMessage, *, actor: User | None, now: datetim
     segments = _segments(msg)
     current = _current(segments, header_id)
     thread = (
-        Thread.objects.select_for_update()
+        Thread.objects.select_for_update(of=("self",))
         .select_related("sender_organisation", "recipient_organisation")
         .filter(conversation_id=conversation)
         .first()
