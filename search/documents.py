@@ -1,4 +1,4 @@
-"""What is indexed: one document per live, public knowledge page.
+"""What is indexed: one document per live, public knowledge page, and one per FAQ item.
 
 This module is the one place that says which parts of a page are searchable
 and under which name; the backends (``search.backends``) store these
@@ -6,6 +6,15 @@ documents and never look at page models themselves. The body text comes from
 each page model's Wagtail ``search_fields`` (so a new field on a page type
 is picked up by adding it there), sorted into the general-practice body, the
 hospital body and the common body.
+
+A page type may split items off into documents of their own: it names the
+StreamField in ``search_item_field`` and lists the items with ``questions()``
+(anchor, question, block), as ``FaqPage`` does. Each item is then a document
+with the question as title and the page URL + ``#anchor`` as URL, and the
+field is left out of the page's own document (else every answer would be
+found twice). Documents are keyed by ``key`` (``page:12``, ``faq:12:anchor``);
+``page_id`` says which page they belong to, so that publishing, unpublishing
+or deleting a page replaces or removes all of its documents at once.
 """
 
 import datetime
@@ -58,7 +67,7 @@ class TaxonomyValue:
 
 @dataclass
 class IndexDocument:
-    """One searchable page, in the shape every backend stores."""
+    """One searchable page or page item, in the shape every backend stores."""
 
     page_id: int
     type: str
@@ -76,6 +85,12 @@ class IndexDocument:
     tags: list[str] = field(default_factory=list)
     last_published_at: datetime.datetime | None = None
     next_review: datetime.date | None = None
+    # Unique in the index: ``page:<id>`` for a page, ``<type>:<id>:<anchor>`` for an item.
+    key: str = ""
+
+    def __post_init__(self):
+        if not self.key:
+            self.key = page_key(self.page_id)
 
     @property
     def audience(self) -> list[str]:
@@ -97,17 +112,60 @@ def _field_text(page, name: str) -> str:
     return plain_text(force_str(value))
 
 
+def page_key(page_id: int) -> str:
+    return f"page:{page_id}"
+
+
 def _body_fields(model) -> list[str]:
     names = []
+    own = _OWN_FIELDS | {getattr(model, "search_item_field", "")}
     for search_field in model.get_search_fields():
-        if isinstance(search_field, index.SearchField) and search_field.field_name not in _OWN_FIELDS:
+        if isinstance(search_field, index.SearchField) and search_field.field_name not in own:
             if search_field.field_name not in names:
                 names.append(search_field.field_name)
     return names
 
 
+def documents_for_page(page) -> list[IndexDocument]:
+    """The page's own document, then one per item when its type splits items off."""
+    document = document_for_page(page)
+    return [document, *_item_documents(page, document)]
+
+
+def _item_documents(page, parent: IndexDocument) -> list[IndexDocument]:
+    if not getattr(type(page), "search_item_field", ""):
+        return []
+    documents = []
+    base_url = parent.url.split("#", 1)[0]
+    for item in page.questions():
+        block = item["block"]
+        answer_block = block.block.child_blocks.get("answer")
+        answer = ""
+        if answer_block is not None:
+            parts = answer_block.get_searchable_content(block.value.get("answer"))
+            answer = plain_text(" ".join(force_str(p) for p in parts if p))
+        documents.append(
+            IndexDocument(
+                page_id=parent.page_id,
+                key=f"{parent.type}:{parent.page_id}:{item['anchor']}",
+                type=parent.type,
+                title=force_str(item["question"]),
+                url=f"{base_url}#{item['anchor']}",
+                body=answer,
+                sectors=parent.sectors,
+                specialties=parent.specialties,
+                topics=parent.topics,
+                symptoms=parent.symptoms,
+                tags=parent.tags,
+                last_published_at=parent.last_published_at,
+                next_review=parent.next_review,
+            )
+        )
+    return documents
+
+
 def document_for_page(page) -> IndexDocument:
-    """The index document of a specific knowledge page (call ``.specific`` first)."""
+    """The page's own index document (call ``.specific`` first); see ``documents_for_page``."""
     bodies: dict[str, list[str]] = {"body": [], **{v: [] for v in SECTOR_BODY_FIELDS.values()}}
     for name in _body_fields(type(page)):
         try:
@@ -237,6 +295,7 @@ def opensearch_document_class():
     from opensearchpy import Date, Document, Integer, Keyword, Text
 
     class KnowledgeDocument(Document):
+        key = Keyword()
         page_id = Integer()
         type = Keyword()
         title = _danish_text(
@@ -267,6 +326,7 @@ def opensearch_document_class():
 def opensearch_source(doc: IndexDocument) -> dict:
     """The JSON body of one document in the OpenSearch index."""
     return {
+        "key": doc.key,
         "page_id": doc.page_id,
         "type": doc.type,
         "title": doc.title,

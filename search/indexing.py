@@ -17,7 +17,7 @@ from django_tasks import task
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from search.documents import document_for_page, searchable_pages
+from search.documents import documents_for_page, searchable_pages
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +33,8 @@ def sync_pages(page_ids) -> None:
     if not page_ids:
         return
     pages = list(searchable_pages(page_ids))
-    documents = [document_for_page(page) for page in pages]
+    # Every document of a page is written together: the backends replace what the page had.
+    documents = [document for page in pages for document in documents_for_page(page)]
     gone = page_ids - {page.pk for page in pages}
     for backend in all_backends():
         try:
@@ -59,6 +60,7 @@ def remove_pages(page_ids) -> None:
                 raise
 
 
+# Task arguments are plain lists of ints: the database queue stores them as JSON.
 @task()
 def sync_pages_task(page_ids: list[int]) -> None:
     sync_pages(page_ids)
@@ -74,7 +76,8 @@ def _subtree_ids(page) -> list[int]:
 
 
 def _queue(task_, page_ids) -> None:
-    page_ids = sorted(set(page_ids))
+    """Enqueue after the publishing transaction commits, so the worker sees the new revision."""
+    page_ids = sorted({int(page_id) for page_id in page_ids})
     if page_ids:
         transaction.on_commit(lambda: task_.enqueue(page_ids), robust=True)
 
@@ -103,28 +106,34 @@ def connect_signals() -> None:
 def rebuild_database_index(*, progress=None, batch_size: int = REINDEX_BATCH_SIZE) -> int:
     """Rebuild the database index from scratch; returns the number of documents.
 
-    One transaction; documents are built in memory and written in bulk, ``batch_size``
-    at a time (so memory stays bounded on a large site), never row by row.
+    One transaction; documents are built in memory and written in bulk, about
+    ``batch_size`` at a time (so memory stays bounded on a large site), never row by
+    row. ``progress`` is called with the number of pages done.
     """
     from search.backends import database_backend
 
     backend = database_backend()
     count = 0
-    batch = []
+    batch, pages = [], 0
 
     def flush():
-        backend.index(batch)
+        nonlocal pages
+        backend.index(batch, replace=False)  # the index was emptied first
         if progress:
-            progress(len(batch))
+            progress(pages)
         batch.clear()
+        pages = 0
 
     with transaction.atomic():
         backend.clear()
         for page in searchable_pages():
-            batch.append(document_for_page(page))
-            count += 1
+            documents = documents_for_page(page)
+            batch.extend(documents)
+            count += len(documents)
+            pages += 1
             if len(batch) >= batch_size:
                 flush()
         if batch:
             flush()
+    backend.optimize()
     return count

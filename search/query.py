@@ -22,6 +22,9 @@ MAX_QUERY_LENGTH = 500
 PAGE_SIZE = 20
 MAX_PAGE = 500
 FACETS = ("type", "sector", "specialty", "topic")
+_WORD = re.compile(r"\w+")
+# Characters of each text that highlighting reads (database backends).
+HIGHLIGHT_SCAN = 20_000
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
 
 
@@ -256,57 +259,55 @@ class SearchQuery:
         "body",
     ]
 
-    def opensearch_query(self) -> dict:
+    def opensearch_query(self, *, fuzzy: bool = True) -> dict:
+        """The scoring query; ``fuzzy`` adds typo tolerance (the backend asks for it only when
+        the words as typed find little, as fuzzy expansion is the dearest part of a search)."""
         text = " ".join(self.words)
-        return {
-            "bool": {
-                "should": [
-                    # Words, stems and synonyms (the search analyzer expands them), all words needed.
-                    {
-                        "multi_match": {
-                            "query": text,
-                            "fields": self.TEXT_FIELDS,
-                            "operator": "and",
-                            "type": "cross_fields",
-                            "boost": 3,
-                        }
-                    },
-                    # The words as a phrase, in the title and summary above all.
-                    {
-                        "multi_match": {
-                            "query": text,
-                            "fields": ["title^4", "summary^2", "topics_text^2"],
-                            "type": "phrase",
-                            "boost": 2,
-                        }
-                    },
-                    # Typos: fuzzy on the unexpanded words (fuzziness and graph synonyms do not mix).
-                    {
-                        "multi_match": {
-                            "query": text,
-                            "fields": [
-                                "title^3",
-                                "topics_text^2",
-                                "summary",
-                                "body_general_practice",
-                                "body_hospital",
-                                "body",
-                            ],
-                            "fuzziness": "AUTO",
-                            "prefix_length": 1,
-                            "operator": "and",
-                            "analyzer": "danish_index",
-                            "boost": 1,
-                        }
-                    },
-                    # Compounds and prefixes: "demens" finds "Demensudredning".
-                    {"match": {"title.autocomplete": {"query": text, "operator": "and", "boost": 1}}},
-                ],
-                "minimum_should_match": 1,
-            }
-        }
+        should = [
+            # Words, stems and synonyms (the search analyzer expands them), all words needed.
+            {
+                "multi_match": {
+                    "query": text,
+                    "fields": self.TEXT_FIELDS,
+                    "operator": "and",
+                    "type": "cross_fields",
+                    "boost": 3,
+                }
+            },
+            # The words as a phrase, in the title and summary above all.
+            {
+                "multi_match": {
+                    "query": text,
+                    "fields": ["title^4", "summary^2", "topics_text^2"],
+                    "type": "phrase",
+                    "boost": 2,
+                }
+            },
+            # Compounds and prefixes: "demens" finds "Demensudredning".
+            {"match": {"title.autocomplete": {"query": text, "operator": "and", "boost": 1}}},
+        ]
+        if fuzzy:
+            should.append(
+                # Typos: fuzzy on the unexpanded words (fuzziness and graph synonyms do not
+                # mix), in the short fields only: expanding every term over the bodies of
+                # 100,000 documents was most of a search's time, and a misspelt word that
+                # matters is in a title, topic or summary.
+                {
+                    "multi_match": {
+                        "query": text,
+                        "fields": ["title^3", "topics_text^2", "summary"],
+                        "fuzziness": "AUTO",
+                        "prefix_length": 1,
+                        "max_expansions": 20,
+                        "operator": "and",
+                        "analyzer": "danish_index",
+                        "boost": 1,
+                    }
+                }
+            )
+        return {"bool": {"should": should, "minimum_should_match": 1}}
 
-    def opensearch_body(self, request) -> dict:
+    def opensearch_body(self, request, *, fuzzy: bool = True) -> dict:
         """The whole search: query, post_filter, facet aggregations, highlight, paging, suggestion."""
         fields = {"type": "type", "sector": "sectors", "specialty": "specialties", "topic": "topics"}
         chosen = {facet: {"term": {fields[facet]: slug}} for facet, slug in request.filters().items()}
@@ -318,13 +319,15 @@ class SearchQuery:
                 "aggs": {"values": {"terms": {"field": name, "size": 50}}},
             }
         body = {
-            "query": self.opensearch_query(),
+            "query": self.opensearch_query(fuzzy=fuzzy),
             "aggs": aggregations,
             "from": (request.page - 1) * request.page_size,
             "size": request.page_size,
             "track_total_hits": True,
             "_source": ["page_id", "title", "url", "type", "summary", "sectors", "specialties"],
             "highlight": {
+                # Fragments from the plain word match, not the fuzzy and prefix clauses.
+                "highlight_query": self.opensearch_query(fuzzy=False)["bool"]["should"][0],
                 "pre_tags": ["<mark>"],
                 "post_tags": ["</mark>"],
                 "encoder": "html",
@@ -369,18 +372,26 @@ class SearchQuery:
         if not stems:
             return ""
 
+        seen: dict[str, bool] = {}  # words repeat: each distinct token is normalised and stemmed once
+
         def matches(token: str) -> bool:
-            word = analysis.normalise(token)
+            if token not in seen:
+                word = analysis.normalise(token)
+                seen[token] = analysis.stem(word) in stems or word.startswith(prefixes)
+            return seen[token]
+
+        def word_matches(word: str) -> bool:  # an already normalised word
             return analysis.stem(word) in stems or word.startswith(prefixes)
 
         scored = []
         for text in texts:
-            for sentence in re.split(r"(?<=[.!?:])\s+|\n+", text or ""):
+            # Fragments come from the start of a long text: bounded work per hit.
+            for sentence in re.split(r"(?<=[.!?:])\s+|\n+", (text or "")[:HIGHLIGHT_SCAN]):
                 sentence = sentence.strip()
                 if not sentence:
                     continue
-                tokens = re.findall(r"\w+", sentence)
-                score = sum(1 for t in tokens if matches(t))
+                # The sentence normalised in one go, not word by word (most of the time was there).
+                score = sum(1 for w in _WORD.findall(analysis.normalise(sentence)) if word_matches(w))
                 if score:
                     scored.append((score, len(scored), sentence))
         best = sorted(scored, key=lambda s: (-s[0], s[1]))[:fragments]

@@ -22,6 +22,8 @@ class FaqPage(KnowledgePageMixin, Page):
         *KnowledgePageMixin.taxonomy_panels,
     ]
     search_fields = Page.search_fields + KnowledgePageMixin.search_fields + [index.SearchField("items")]
+    # Each question is a search document of its own, linked by its anchor (search.documents).
+    search_item_field = "items"
     parent_page_types = ["content.SectionIndexPage"]
     subpage_types = []
 

@@ -24,7 +24,6 @@ from search.query import FACETS, FacetValue, Hit, SearchQuery, SearchRequest, Se
 # bm25 weights of the FTS5 columns: title, topics (and specialties, tags), summary, body.
 FTS5_WEIGHTS = (10.0, 5.0, 3.0, 1.0)
 FEW_RESULTS = 3
-_FACET_COLUMNS = {"sector": "sector_slugs", "specialty": "specialty_slugs", "topic": "topic_slugs"}
 
 
 def _slugs(values) -> str:
@@ -33,7 +32,11 @@ def _slugs(values) -> str:
 
 # Rows per INSERT statement in the bulk write path (well under SQLite's variable limit).
 BULK_BATCH_SIZE = 500
-_UPDATE_FIELDS = [
+# Rows per multi-row INSERT on PostgreSQL (19 parameters a row).
+PG_BATCH_SIZE = 250
+_ROW_FIELDS = [
+    "key",
+    "page",
     "page_type",
     "title",
     "url",
@@ -51,6 +54,7 @@ _UPDATE_FIELDS = [
 
 def _row(doc: IndexDocument) -> SearchDocument:
     return SearchDocument(
+        key=doc.key[:200],
         page_id=doc.page_id,
         page_type=doc.type,
         title=doc.title[:255],
@@ -67,14 +71,33 @@ def _row(doc: IndexDocument) -> SearchDocument:
     )
 
 
+def _facets(doc: IndexDocument) -> str:
+    """``SearchDocumentFacets.facets``: type and slug lists, space-separated (see ``_Group``)."""
+    return " ".join([doc.type, _slugs(doc.sectors), _slugs(doc.specialties), _slugs(doc.topics)])[:4600]
+
+
+def _fulltext_columns(doc: IndexDocument) -> tuple[str, str, str, str]:
+    """The texts of the four weighted full-text columns: title, topics, summary, bodies."""
+    topics = " ".join([t.name for t in doc.topics] + [s.name for s in doc.specialties] + doc.tags)
+    bodies = "\n".join(b for b in (doc.body, doc.body_general_practice, doc.body_hospital) if b)
+    return doc.title, topics, doc.summary, bodies
+
+
 @dataclass
-class _Candidate:
-    page_id: int
-    score: float
-    type: str
-    sectors: str
-    specialties: str
-    topics: str
+class _Group:
+    """Matching documents that share type and facet values, and how many there are.
+
+    The database groups the matches (``GROUP BY``), so a search reads one row per
+    combination of facet values, not one per match; totals and facet counts are sums
+    over these rows.
+    """
+
+    facets: str  # as stored in ``SearchDocumentFacets.facets``
+    count: int
+
+    def __post_init__(self):
+        parts = (self.facets.split(" ", 3) + ["", "", ""])[:4]
+        self.type, self.sectors, self.specialties, self.topics = parts
 
     def value(self, facet: str) -> list[str]:
         if facet == "type":
@@ -96,9 +119,11 @@ def facet_names() -> dict[str, dict[str, str]]:
     }
 
 
-def facet_values(counters: dict[str, Counter], request: SearchRequest) -> dict[str, list[FacetValue]]:
+def facet_values(
+    counters: dict[str, Counter], request: SearchRequest, *, names: dict | None = None
+) -> dict[str, list[FacetValue]]:
     """Counts per facet value, most first; a chosen value is listed even at zero."""
-    names = facet_names()
+    names = names or facet_names()
     facets = {}
     for facet in FACETS:
         chosen = getattr(request, facet)
@@ -123,129 +148,242 @@ class DatabaseBackend:
         return self.connection.vendor
 
     # --- Writing ---------------------------------------------------------------------------
-    def index(self, documents: list[IndexDocument]) -> None:
-        """Write ``documents`` in bulk: one upsert, one batch of full-text rows, one word insert.
+    def index(self, documents: list[IndexDocument], *, replace: bool = True) -> None:
+        """Write ``documents`` in bulk: the rows with their full-text entries, then new words.
 
-        All rows are built in memory first and written inside one transaction, with
-        ``bulk_create`` and ``executemany`` instead of one round of statements per page.
+        With ``replace`` (the default) every document the pages of ``documents`` had before
+        goes first, so a FAQ item whose question was removed leaves the index with it; a
+        bulk load into an empty index passes ``replace=False``. All rows are built in memory
+        and written inside one transaction, in multi-row statements, never row by row.
         """
-        by_page = {doc.page_id: doc for doc in documents}  # the last copy of a page wins
-        if not by_page:
+        by_key = {doc.key: doc for doc in documents}  # the last copy of a document wins
+        if not by_key:
             return
-        docs = list(by_page.values())
-        rows, fulltext, words = [], [], set()
+        docs = list(by_key.values())
+        words = set()
         for doc in docs:
-            rows.append(_row(doc))
-            topics = " ".join([t.name for t in doc.topics] + [s.name for s in doc.specialties] + doc.tags)
-            bodies = "\n".join([doc.body, doc.body_general_practice, doc.body_hospital])
-            fulltext.append((doc.page_id, (doc.title, topics, doc.summary, bodies)))
-            words.update(w for w in analysis.words(f"{doc.title} {topics} {doc.summary}") if len(w) > 2)
+            title, topics, summary, _bodies = _fulltext_columns(doc)
+            words.update(w for w in analysis.words(f"{title} {topics} {summary}") if len(w) > 2)
         words -= analysis.STOP_WORDS
         with transaction.atomic(using=self.connection.alias):
-            SearchDocument.objects.bulk_create(
-                rows,
-                batch_size=BULK_BATCH_SIZE,
-                update_conflicts=True,
-                unique_fields=["page"],
-                update_fields=_UPDATE_FIELDS,
-            )
-            with self.connection.cursor() as cursor:
-                if self.vendor == "sqlite":
-                    cursor.executemany("DELETE FROM search_fts WHERE rowid = %s", [[i] for i, _ in fulltext])
-                    cursor.executemany(
-                        "INSERT INTO search_fts (rowid, title, topics, summary, body)"
-                        " VALUES (%s, %s, %s, %s, %s)",
-                        [[i, *(analysis.index_terms(t) for t in texts)] for i, texts in fulltext],
-                    )
-                elif self.vendor == "postgresql":
-                    cursor.executemany(
-                        "UPDATE search_searchdocument SET search_vector ="
-                        " setweight(to_tsvector('danish', %s), 'A')"
-                        " || setweight(to_tsvector('danish', %s), 'B')"
-                        " || setweight(to_tsvector('danish', %s), 'C')"
-                        " || setweight(to_tsvector('danish', %s), 'D')"
-                        " WHERE page_id = %s",
-                        [[analysis.normalise(t) for t in texts] + [i] for i, texts in fulltext],
-                    )
+            if replace:
+                self._delete_pages({doc.page_id for doc in docs})
+            if self.vendor == "postgresql":
+                self._insert_postgresql(docs)
+            else:
+                self._insert_sqlite(docs)
             IndexedWord.objects.bulk_create(
                 [IndexedWord(word=w[:100], stem=analysis.stem(w)[:100]) for w in words if not w.isdigit()],
                 batch_size=BULK_BATCH_SIZE,
                 ignore_conflicts=True,
             )
 
+    def _insert_sqlite(self, docs: list[IndexDocument]) -> None:
+        # bulk_create sets the new row ids (RETURNING, SQLite 3.35+): they are the FTS5 rowids.
+        rows = SearchDocument.objects.bulk_create([_row(doc) for doc in docs], batch_size=BULK_BATCH_SIZE)
+        self._insert_facets([(row.pk, _facets(doc)) for row, doc in zip(rows, docs, strict=True)])
+        with self.connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO search_fts (rowid, title, topics, summary, body) VALUES (%s, %s, %s, %s, %s)",
+                [
+                    [row.pk, *(analysis.index_terms(text) for text in _fulltext_columns(doc))]
+                    for row, doc in zip(rows, docs, strict=True)
+                ],
+            )
+
+    def _insert_postgresql(self, docs: list[IndexDocument]) -> None:
+        """Each document, its weighted tsvector and its facets row in one statement, sent with
+        ``executemany`` (psycopg pipelines it: one prepared statement, no round trip per row)."""
+        fields = [SearchDocument._meta.get_field(n) for n in _ROW_FIELDS]
+        columns = ", ".join(f.column for f in fields)
+        values = ", ".join(["%s"] * len(fields))
+        vector = (
+            "setweight(to_tsvector('danish', %s), 'A') || setweight(to_tsvector('danish', %s), 'B')"
+            " || setweight(to_tsvector('danish', %s), 'C') || setweight(to_tsvector('danish', %s), 'D')"
+        )
+        sql = (
+            f"WITH d AS (INSERT INTO search_searchdocument ({columns}, search_vector)"  # noqa: S608 - constants only
+            f" VALUES ({values}, {vector}) RETURNING id)"
+            " INSERT INTO search_searchdocumentfacets (document_id, facets) SELECT id, %s FROM d"
+        )
+        params = []
+        for doc in docs:
+            row = _row(doc)
+            params.append(
+                [
+                    *(getattr(row, f.attname) for f in fields),
+                    *(analysis.normalise(text) for text in _fulltext_columns(doc)),
+                    _facets(doc),
+                ]
+            )
+        with self.connection.cursor() as cursor:
+            cursor.executemany(sql, params)
+
+    def _insert_facets(self, rows: list[tuple[int, str]]) -> None:
+        with self.connection.cursor() as cursor:
+            for start in range(0, len(rows), BULK_BATCH_SIZE):
+                batch = rows[start : start + BULK_BATCH_SIZE]
+                cursor.execute(
+                    "INSERT INTO search_searchdocumentfacets (document_id, facets) VALUES "  # noqa: S608
+                    + ", ".join(["(%s, %s)"] * len(batch)),
+                    [value for row in batch for value in row],
+                )
+
+    def _delete_pages(self, page_ids) -> None:
+        page_ids = sorted(page_ids)
+        with self.connection.cursor() as cursor:
+            for start in range(0, len(page_ids), BULK_BATCH_SIZE):
+                chunk = page_ids[start : start + BULK_BATCH_SIZE]
+                marks = ", ".join(["%s"] * len(chunk))
+                documents = f"SELECT id FROM search_searchdocument WHERE page_id IN ({marks})"  # noqa: S608
+                if self.vendor == "sqlite":
+                    cursor.execute(f"DELETE FROM search_fts WHERE rowid IN ({documents})", chunk)  # noqa: S608
+                cursor.execute(
+                    f"DELETE FROM search_searchdocumentfacets WHERE document_id IN ({documents})",  # noqa: S608
+                    chunk,
+                )
+                cursor.execute(f"DELETE FROM search_searchdocument WHERE page_id IN ({marks})", chunk)  # noqa: S608
+
     def remove(self, page_ids) -> None:
+        """Every document of the pages ``page_ids`` (a FAQ page's items with it)."""
         page_ids = list(page_ids)
         if not page_ids:
             return
-        with transaction.atomic():
-            SearchDocument.objects.filter(page_id__in=page_ids).delete()
-            if self.vendor == "sqlite":
-                with self.connection.cursor() as cursor:
-                    cursor.executemany("DELETE FROM search_fts WHERE rowid = %s", [[i] for i in page_ids])
+        with transaction.atomic(using=self.connection.alias):
+            self._delete_pages(page_ids)
 
     def clear(self) -> None:
-        with transaction.atomic():
-            SearchDocument.objects.all().delete()
-            if self.vendor == "sqlite":
-                with self.connection.cursor() as cursor:
+        with transaction.atomic(using=self.connection.alias):
+            with self.connection.cursor() as cursor:
+                if self.vendor == "sqlite":
                     cursor.execute("DELETE FROM search_fts")
+                cursor.execute("DELETE FROM search_searchdocumentfacets")
+                cursor.execute("DELETE FROM search_searchdocument")
+
+    def optimize(self) -> None:
+        """After a bulk load: fresh planner statistics, and on SQLite one merged FTS5 b-tree.
+
+        Without it PostgreSQL plans the first searches on an empty table's statistics, and
+        FTS5 reads many small segments per term.
+        """
+        with self.connection.cursor() as cursor:
+            if self.vendor == "sqlite":
+                cursor.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
+                cursor.execute("PRAGMA optimize")
+            elif self.vendor == "postgresql":
+                cursor.execute("ANALYZE search_searchdocument")
+                cursor.execute("ANALYZE search_searchdocumentfacets")
+                cursor.execute("ANALYZE search_indexedword")
 
     def count(self) -> int:
         return SearchDocument.objects.count()
 
     # --- Reading ---------------------------------------------------------------------------
-    def _candidates(self, query: SearchQuery, mode: str) -> list[_Candidate]:
+    def _match(self, query: SearchQuery, mode: str):
+        """How to find the documents matching ``query``: (FROM, id column, WHERE, its params,
+        rank ORDER BY, its params), or None when the query has no searchable words."""
         if self.vendor == "sqlite":
             match = query.fts5(mode=mode)
             if not match:
-                return []
+                return None
             weights = ", ".join(str(w) for w in FTS5_WEIGHTS)
-            sql = (
-                f"SELECT d.page_id, -bm25(search_fts, {weights}), d.page_type, d.sector_slugs,"  # noqa: S608
-                " d.specialty_slugs, d.topic_slugs FROM search_fts"
-                " JOIN search_searchdocument d ON d.page_id = search_fts.rowid"
-                " WHERE search_fts MATCH %s"
-            )
-            params = [match]
-        elif self.vendor == "postgresql":
+            # bm25: lower is better. The FTS5 table alone finds and ranks; no document row is read.
+            rank = f"bm25(search_fts, {weights})"
+            return ("search_fts", "search_fts.rowid", "search_fts MATCH %s", [match], rank, [])
+        if self.vendor == "postgresql":
             tsquery = query.tsquery(mode=mode)
             if not tsquery:
-                return []
-            sql = (
-                "SELECT d.page_id, ts_rank_cd(d.search_vector, q, 1), d.page_type, d.sector_slugs,"
-                " d.specialty_slugs, d.topic_slugs FROM search_searchdocument d,"
-                " to_tsquery('simple', %s) q WHERE d.search_vector @@ q"
+                return None
+            # ts_rank (weighted frequency) rather than ts_rank_cd (cover density): it reads
+            # every match's vector too, but costs a quarter less over thousands of matches.
+            return (
+                "search_searchdocument d",
+                "d.id",
+                "d.search_vector @@ to_tsquery('simple', %s)",
+                [tsquery],
+                "ts_rank(d.search_vector, to_tsquery('simple', %s), 1) DESC",
+                [tsquery],
             )
-            params = [tsquery]
-        else:  # pragma: no cover - the project runs on SQLite or PostgreSQL only
-            return []
-        with self.connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return [_Candidate(*row) for row in cursor.fetchall()]
+        return None  # pragma: no cover - the project runs on SQLite or PostgreSQL only
 
-    def _facets(self, candidates, request: SearchRequest) -> dict[str, list[FacetValue]]:
+    def _groups(
+        self, query: SearchQuery, mode: str, *, top: int = 0
+    ) -> tuple[list[_Group], list[int] | None]:
+        """The matches counted per type and facet values, in SQL (one row per combination).
+
+        With ``top`` on PostgreSQL, the ``top`` best unfiltered matches come from the same
+        pass (a materialised CTE): ranking and counting there both read every matching
+        row's tsvector, and doing it once halves a search. Otherwise the ids are None.
+        """
+        match = self._match(query, mode)
+        if match is None:
+            return [], None
+        source, id_column, where, params, rank, rank_params = match
+        with self.connection.cursor() as cursor:
+            if top and self.vendor == "postgresql":
+                cursor.execute(
+                    f"WITH m AS MATERIALIZED (SELECT {id_column} AS id, {rank.removesuffix(' DESC')} AS rank"  # noqa: S608
+                    f" FROM {source} WHERE {where})"
+                    " SELECT f.facets, count(*), NULL::bigint FROM m"
+                    " JOIN search_searchdocumentfacets f ON f.document_id = m.id GROUP BY f.facets"
+                    " UNION ALL (SELECT NULL, NULL, m.id FROM m ORDER BY m.rank DESC, m.id LIMIT %s)",
+                    [*rank_params, *params, top],
+                )
+                rows = cursor.fetchall()
+                groups = [_Group(facets, count) for facets, count, _id in rows if facets is not None]
+                return groups, [doc_id for facets, _count, doc_id in rows if facets is None]
+            cursor.execute(
+                f"SELECT f.facets, count(*) FROM {source} JOIN search_searchdocumentfacets f"  # noqa: S608
+                f" ON f.document_id = {id_column} WHERE {where} GROUP BY f.facets",
+                params,
+            )
+            return [_Group(*row) for row in cursor.fetchall()], None
+
+    def _page(self, query: SearchQuery, mode: str, chosen, *, offset: int, limit: int) -> list[int]:
+        """Ids of one page of the best matches, ranked and cut in SQL.
+
+        ``chosen`` are the groups that pass the visitor's filters (None: no filters); a
+        filter is then an exact match on the facets column, decided by the same rule
+        (``_Group.passes``) that counts the facets.
+        """
+        match = self._match(query, mode)
+        if match is None:
+            return []
+        source, id_column, where, params, rank, rank_params = match
+        if chosen is not None:
+            source += f" JOIN search_searchdocumentfacets f ON f.document_id = {id_column}"
+            where += " AND f.facets IN (" + ", ".join(["%s"] * len(chosen)) + ")"
+            params = [*params, *(g.facets for g in chosen)]
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {id_column} FROM {source} WHERE {where} ORDER BY {rank}, {id_column}"  # noqa: S608
+                " LIMIT %s OFFSET %s",
+                [*params, *rank_params, limit, offset],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    def _facets(
+        self, groups: list[_Group], request: SearchRequest, names: dict
+    ) -> dict[str, list[FacetValue]]:
         filters = request.filters()
         counters = {facet: Counter() for facet in FACETS}
-        for candidate in candidates:
+        for group in groups:
             for facet in FACETS:
-                if candidate.passes(filters, ignore=facet):
-                    counters[facet].update(candidate.value(facet))
-        return facet_values(counters, request)
+                if group.passes(filters, ignore=facet):
+                    for value in group.value(facet):
+                        counters[facet][value] += group.count
+        return facet_values(counters, request, names=names)
 
-    def _hits(self, page_ids: list[int], query: SearchQuery) -> list[Hit]:
-        documents = SearchDocument.objects.in_bulk(page_ids)
-        names = type_names()
-        taxonomy = {
-            "sector": dict(Sector.objects.values_list("slug", "name")),
-            "specialty": dict(Specialty.objects.values_list("slug", "name")),
-        }
-        headlines = self._pg_headlines(page_ids, query) if self.vendor == "postgresql" else {}
+    def _hits(self, doc_ids: list[int], query: SearchQuery, taxonomy: dict) -> list[Hit]:
+        documents = SearchDocument.objects.in_bulk(doc_ids)
+        names = taxonomy["type"]
+        headlines = self._pg_headlines(doc_ids, query) if self.vendor == "postgresql" else {}
         hits = []
-        for page_id in page_ids:
-            doc = documents.get(page_id)
+        for doc_id in doc_ids:
+            doc = documents.get(doc_id)
             if doc is None:
                 continue
-            highlight = headlines.get(page_id) or query.highlight(
+            highlight = headlines.get(doc_id) or query.highlight(
                 doc.summary, doc.body_general_practice, doc.body_hospital, doc.body
             )
             hits.append(
@@ -271,30 +409,30 @@ class DatabaseBackend:
             )
         return hits
 
-    def _pg_headlines(self, page_ids, query: SearchQuery) -> dict[int, str]:
+    def _pg_headlines(self, doc_ids, query: SearchQuery) -> dict[int, str]:
         """``ts_headline`` fragments, with markers swapped for <mark> after escaping."""
         import html
 
         tsquery = query.tsquery(mode="or")
-        if not tsquery or not page_ids:
+        if not tsquery or not doc_ids:
             return {}
         options = (
             "StartSel=\x02, StopSel=\x03, MaxFragments=2, MaxWords=30, MinWords=10, FragmentDelimiter=\x04"
         )
         with self.connection.cursor() as cursor:
             cursor.execute(
-                "SELECT page_id, ts_headline('danish', summary || E'\\n' || body_general_practice || E'\\n'"
+                "SELECT id, ts_headline('danish', summary || E'\\n' || body_general_practice || E'\\n'"
                 " || body_hospital || E'\\n' || body, to_tsquery('simple', %s), %s)"
-                " FROM search_searchdocument WHERE page_id = ANY(%s)",
-                [tsquery, options, list(page_ids)],
+                " FROM search_searchdocument WHERE id = ANY(%s)",
+                [tsquery, options, list(doc_ids)],
             )
             rows = cursor.fetchall()
         out = {}
-        for page_id, text in rows:
+        for doc_id, text in rows:
             if "\x02" not in (text or ""):
                 continue
             escaped = html.escape(text).replace("\x02", "<mark>").replace("\x03", "</mark>")
-            out[page_id] = escaped.replace("\x04", " … ")
+            out[doc_id] = escaped.replace("\x04", " … ")
         return out
 
     def suggest(self, query: SearchQuery) -> str:
@@ -340,26 +478,40 @@ class DatabaseBackend:
         query = SearchQuery(request.query)
         if not query:
             return result
-        candidates = self._candidates(query, "and")
-        if len(candidates) < FEW_RESULTS:
+        filters = request.filters()
+        # The first page without filters (most searches) can come with the counts.
+        top = request.page_size if request.page == 1 and not filters else 0
+        mode = "and"
+        groups, top_ids = self._groups(query, mode, top=top)
+        found = sum(g.count for g in groups)
+        if found < FEW_RESULTS:
             suggestion = self.suggest(query)
             if suggestion:
                 suggested = SearchQuery(suggestion)
-                better = self._candidates(suggested, "and")
-                if len(better) > len(candidates):
+                better, better_ids = self._groups(suggested, "and", top=top)
+                if sum(g.count for g in better) > found:
                     result.suggestion = suggestion
-                    if not candidates:
-                        candidates, query, result.corrected = better, suggested, True
-        if not candidates:
-            candidates = self._candidates(query, "or")
-        filters = request.filters()
-        selected = [c for c in candidates if c.passes(filters)]
-        selected.sort(key=lambda c: (-c.score, c.page_id))
-        result.total = len(selected)
+                    if not groups:
+                        groups, top_ids, query, result.corrected = better, better_ids, suggested, True
+        if not groups:
+            mode = "or"
+            groups, top_ids = self._groups(query, mode, top=top)
+        chosen = [g for g in groups if g.passes(filters)] if filters else None
+        result.total = sum(g.count for g in (groups if chosen is None else chosen))
         result.page = min(request.page, result.num_pages)
-        start = (result.page - 1) * request.page_size
-        result.hits = self._hits([c.page_id for c in selected[start : start + request.page_size]], query)
-        result.facets = self._facets(candidates, request)
+        names = facet_names()  # read once per search, for the hits and the facets
+        if result.total:
+            doc_ids = top_ids
+            if doc_ids is None:
+                doc_ids = self._page(
+                    query,
+                    mode,
+                    chosen,
+                    offset=(result.page - 1) * request.page_size,
+                    limit=request.page_size,
+                )
+            result.hits = self._hits(doc_ids, query, names)
+        result.facets = self._facets(groups, request, names)
         return result
 
     def autocomplete(self, text: str, *, limit: int = 8) -> list[dict]:
@@ -369,7 +521,7 @@ class DatabaseBackend:
         if self.vendor == "sqlite":
             sql = (
                 "SELECT d.title, d.url FROM search_fts JOIN search_searchdocument d"  # noqa: S608 - constants only
-                " ON d.page_id = search_fts.rowid WHERE search_fts MATCH %s"
+                " ON d.id = search_fts.rowid WHERE search_fts MATCH %s"
                 f" ORDER BY bm25(search_fts, {', '.join(str(w) for w in FTS5_WEIGHTS)}) LIMIT %s"
             )
             params = [query.fts5_autocomplete(), limit]

@@ -13,17 +13,18 @@ that an outage costs each visitor nothing.
 import threading
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from itertools import islice
 
 from django.conf import settings
 
 from search.documents import (
     IndexDocument,
-    document_for_page,
+    documents_for_page,
     index_settings,
     opensearch_document_class,
     opensearch_source,
     searchable_pages,
-    type_names,
 )
 from search.query import Hit, SearchQuery, SearchRequest, SearchResult
 
@@ -31,8 +32,18 @@ from . import EngineUnavailable
 from .database import facet_names, facet_values
 
 _FACET_AGGS = ("type", "sector", "specialty", "topic")
+# Fewer hits than this: typo tolerance is switched on, and a suggestion is looked for.
+FEW_RESULTS = 3
+# At most this many documents belong to the pages of one write (pages and their FAQ items).
+MAX_DOCUMENTS_PER_WRITE = 10_000
 _breaker = {"open_until": 0.0}
 _breaker_lock = threading.Lock()
+
+
+def _chunks(items, size: int):
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
 
 
 def reset_breaker() -> None:
@@ -123,43 +134,107 @@ class OpenSearchBackend:
 
         name = self._new_index_name()
         self.create_index(name)
-        self.client.indices.put_settings(index=name, body={"index": {"refresh_interval": "-1"}})
+        # No refreshes and no fsync per bulk request while filling: nobody searches this index
+        # until the alias moves, and a failed rebuild is simply run again.
+        self.client.indices.put_settings(
+            index=name, body={"index": {"refresh_interval": "-1", "translog.durability": "async"}}
+        )
         if documents is None:
-            documents = (document_for_page(page) for page in searchable_pages())
+
+            def page_documents():
+                for page in searchable_pages():
+                    yield from documents_for_page(page)
+                    if progress:
+                        progress(1)
+
+            documents = page_documents()
+        elif progress:
+            given = documents
+
+            def counted():
+                for document in given:
+                    progress(1)
+                    yield document
+
+            documents = counted()
 
         def actions():
             for document in documents:
-                if progress:
-                    progress(1)
-                yield {"_index": name, "_id": document.page_id, "_source": opensearch_source(document)}
+                yield {"_index": name, "_id": document.key, "_source": opensearch_source(document)}
 
-        count, _errors = helpers.bulk(
-            self.client, actions(), chunk_size=chunk_size, request_timeout=120, max_retries=0
+        # A pipeline of two: the next chunk of documents is built here (database reads stay
+        # in this thread) while one thread sends the previous chunk and the node indexes it.
+        # A failed document raises (BulkIndexError).
+        count = 0
+        with ThreadPoolExecutor(max_workers=1) as sender:
+            sending = None
+            for chunk in _chunks(actions(), chunk_size):
+                queued = sender.submit(
+                    helpers.bulk,
+                    self.client,
+                    chunk,
+                    chunk_size=chunk_size,
+                    request_timeout=120,
+                    max_retries=0,
+                )
+                if sending is not None:
+                    count += sending.result()[0]
+                sending = queued
+            if sending is not None:
+                count += sending.result()[0]
+        self.client.indices.put_settings(
+            index=name, body={"index": {"refresh_interval": "1s", "translog.durability": "request"}}
         )
-        self.client.indices.put_settings(index=name, body={"index": {"refresh_interval": "1s"}})
-        self.client.indices.refresh(index=name)
+        self.client.indices.refresh(index=name)  # one refresh, after the bulk load
         for index in self.swap_alias(name):
             self.client.indices.delete(index=index, ignore_unavailable=True)
         return count, name
 
     # --- Writing (from the publish signals) ------------------------------------------------
     def index(self, documents: list[IndexDocument]) -> None:
+        """Write the documents and drop what their pages had before and no longer have.
+
+        One bulk request (writes and deletes) and one refresh: searchable at once, not
+        after the next refresh interval (editorial rates are low).
+        """
         from opensearchpy import helpers
 
+        if not documents:
+            return
         self._call(self.ensure_index)
-        actions = [
-            {"_index": self.alias, "_id": d.page_id, "_source": opensearch_source(d)} for d in documents
-        ]
-        # refresh: searchable at once, not after the next refresh interval (editorial rates are low).
-        self._call(helpers.bulk, self.client, actions, refresh=True, request_timeout=10)
+        keys = {d.key for d in documents}
+        before = self._keys_of_pages({d.page_id for d in documents})
+        actions = [{"_index": self.alias, "_id": d.key, "_source": opensearch_source(d)} for d in documents]
+        actions += [{"_op_type": "delete", "_index": self.alias, "_id": key} for key in sorted(before - keys)]
+        self._call(helpers.bulk, self.client, actions, refresh=True, raise_on_error=False, request_timeout=10)
 
     def remove(self, page_ids) -> None:
+        """Every document of the pages ``page_ids`` (a FAQ page's items with it)."""
         from opensearchpy import helpers
 
-        if not self.alias_targets():
+        if not page_ids or not self.alias_targets():
             return
-        actions = [{"_op_type": "delete", "_index": self.alias, "_id": i} for i in page_ids]
-        self._call(helpers.bulk, self.client, actions, refresh=True, raise_on_error=False, request_timeout=10)
+        keys = self._keys_of_pages(page_ids)
+        actions = [{"_op_type": "delete", "_index": self.alias, "_id": key} for key in sorted(keys)]
+        if actions:
+            self._call(
+                helpers.bulk, self.client, actions, refresh=True, raise_on_error=False, request_timeout=10
+            )
+
+    def _keys_of_pages(self, page_ids) -> set[str]:
+        """The ids of the documents the pages have now (a search, not ``_delete_by_query``,
+        which needs the reindex module that not every node has)."""
+        response = self._call(
+            self.client.search,
+            index=self.alias,
+            body={
+                "query": {"terms": {"page_id": sorted(int(i) for i in page_ids)}},
+                "size": MAX_DOCUMENTS_PER_WRITE,
+                "_source": False,
+            },
+            request_timeout=10,
+        )
+        return {hit["_id"] for hit in response["hits"]["hits"]}
 
     def clear(self) -> None:
         for index in self.alias_targets():
@@ -169,11 +244,11 @@ class OpenSearchBackend:
         return self._call(self.client.count, index=self.alias, request_timeout=self.timeout)["count"]
 
     # --- Reading ---------------------------------------------------------------------------
-    def _run(self, query: SearchQuery, request: SearchRequest) -> dict:
+    def _run(self, query: SearchQuery, request: SearchRequest, *, fuzzy: bool = True) -> dict:
         return self._call(
             self.client.search,
             index=self.alias,
-            body=query.opensearch_body(request),
+            body=query.opensearch_body(request, fuzzy=fuzzy),
             request_timeout=self.timeout,
         )
 
@@ -192,9 +267,16 @@ class OpenSearchBackend:
         query = SearchQuery(request.query)
         if not query:
             return result
-        response = self._run(query, request)
+        # The words as typed first; typo tolerance (fuzzy expansion, the dearest part of a
+        # search over a large index) only when they find little.
+        fuzzy = False
+        response = self._run(query, request, fuzzy=False)
         total = response["hits"]["total"]["value"]
-        if total < 3:
+        if total < FEW_RESULTS:
+            fuzzy = True
+            response = self._run(query, request)
+            total = response["hits"]["total"]["value"]
+        if total < FEW_RESULTS:
             suggestion = self._suggestion(query, response)
             if suggestion and suggestion != " ".join(query.words):
                 suggested = SearchQuery(suggestion)
@@ -207,23 +289,25 @@ class OpenSearchBackend:
         if request.page > result.num_pages and total:
             request = SearchRequest(**{**request.__dict__, "page": result.num_pages})
             response = self._run(
-                SearchQuery(result.suggestion if result.corrected else request.query), request
+                SearchQuery(result.suggestion if result.corrected else request.query),
+                request,
+                fuzzy=fuzzy or result.corrected,
             )
         result.page = request.page
-        result.hits = self._hits(response)
+        names = facet_names()  # read once per search, for the hits and the facets
+        result.hits = self._hits(response, names)
         counters = {
             facet: Counter(
                 {b["key"]: b["doc_count"] for b in response["aggregations"][facet]["values"]["buckets"]}
             )
             for facet in _FACET_AGGS
         }
-        result.facets = facet_values(counters, request)
+        result.facets = facet_values(counters, request, names=names)
         return result
 
     @staticmethod
-    def _hits(response: dict) -> list[Hit]:
-        names = facet_names()
-        types = type_names()
+    def _hits(response: dict, names: dict) -> list[Hit]:
+        types = names["type"]
         hits = []
         for raw in response["hits"]["hits"]:
             source = raw["_source"]

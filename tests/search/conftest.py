@@ -39,8 +39,11 @@ def _build(spec: dict):
     if kind == "audit":
         return AuditMaterialPageFactory(**common, purpose=spec["body"])
     if kind == "faq":
-        answer = {"question": "Hvor længe varer det?", "anchor": "", "answer": markdown_body(spec["body"])}
-        return FaqPageFactory(**common, items=[("item", answer)])
+        items = [
+            ("item", {"question": question, "anchor": "", "answer": markdown_body(answer)})
+            for question, answer in spec["items"]
+        ]
+        return FaqPageFactory(**common, items=items)
     raise ValueError(kind)
 
 
@@ -57,6 +60,11 @@ def publish_page(spec: dict):
     )
     page.save_revision().publish()
     return page
+
+
+def document_count(pages) -> int:
+    """Documents the index should hold for ``pages``: one per page, plus one per FAQ item."""
+    return sum(1 + len(getattr(page.specific, "questions", list)()) for page in pages)
 
 
 @pytest.fixture

@@ -126,7 +126,11 @@ DOCUMENTS = {
         "factory": "faq",
         "title": "Spørgsmål og svar om fokuserede ophold",
         "summary": "Praktiske svar om hoveduddannelseslægers fokuserede ophold i almen praksis.",
-        "body": "Et ophold varer typisk to uger og aftales med praksiskoordinatoren.",
+        # (question, answer): each item is a search document of its own, linked by its anchor.
+        "items": [
+            ("Hvor længe varer det?", "Et ophold varer typisk to uger og aftales med praksiskoordinatoren."),
+            ("Hvem betaler lønnen under opholdet?", "Lønnen udbetales af den ansættende afdeling."),
+        ],
         "sectors": ["almen-praksis", "sygehus"],
         "specialties": ["almen-medicin"],
         "topics": ["uddannelse"],
