@@ -94,6 +94,15 @@ def browser_page(request, chromium_browser, live_server):
             page.screenshot(path=str(RESULTS_DIR / f"{name}.png"), full_page=True)
         except PlaywrightError:
             pass  # a screenshot is a nicety; never mask the real failure
+    # Nothing may reach the live server once the test is over: its database is being
+    # flushed. Leaving a Wagtail edit page sends a beacon (editing-sessions/release) on
+    # unload, which raced the flush in CI ("couldn't be flushed") and left rows behind
+    # for every later test. So unload the page here, with every request aborted.
+    try:
+        context.route("**/*", lambda route: route.abort())
+        page.goto("about:blank")
+    except PlaywrightError:
+        pass  # a page that is already gone sends nothing
     context.close()
 
 
