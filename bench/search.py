@@ -225,8 +225,9 @@ def publish_to_searchable(client, rounds: int = 20) -> tuple[float, float]:
         thread = threading.Thread(target=worker.run, daemon=True)
         thread.start()
         try:
+            run = time.time_ns() % 10**6  # fresh words (and slugs) on a reused DATABASE_URL database
             for i in range(rounds):
-                word = f"publiceringsprove{i:03d}"
+                word = f"publiceringsprove{run}x{i:03d}"
                 with transaction.atomic():
                     page = GuidelinePageFactory(title=f"{word.capitalize()} om demens", live=False)
                 start = time.perf_counter()

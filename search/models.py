@@ -1,15 +1,18 @@
-"""The database search index: one row per indexed document, plus the word list.
+"""The database search index: one row per indexed document, and one narrow row beside it.
 
 ``SearchDocument`` is the database copy of ``search.documents.IndexDocument``:
 one row per page and one per FAQ item, unique by ``key`` and tied to their
-page by ``page`` (so all documents of a page go together). The full-text part
-lives beside it and depends on the database: on SQLite an FTS5 virtual table
-``search_fts`` (rowid = ``SearchDocument.id``) holding Python-stemmed
-text, on PostgreSQL a ``search_vector`` tsvector column with a GIN index
-(both created by migration 0002, outside the ORM, as Django has no field for
-either). Facet values are stored as ``|slug|slug|`` so that a filter is a
-plain ``LIKE`` on both databases; facet labels come from the vocabularies
-themselves, so a renamed topic needs no reindex.
+page by ``page`` (so all documents of a page go together); it is read only for
+the hits shown. ``SearchEntry`` is what every search reads for every match, kept
+narrow so that thousands of matches cost little: the type and facet values, and
+on PostgreSQL the two ``tsvector`` columns (added by migration 0004 outside the
+ORM, as Django has no field for them, each with a GIN index): ``search_vector``
+over all the text, to find matches, stored out of line, and ``rank_vector``
+over title, topics and summary only, to rank them. On SQLite the full text
+lives in an FTS5 virtual table ``search_fts`` (rowid = ``SearchDocument.id``)
+holding Python-stemmed text. Facet values are stored as ``|slug|slug|``; facet
+labels come from the vocabularies themselves, so a renamed topic needs no
+reindex.
 """
 
 from django.db import models
@@ -41,8 +44,8 @@ class SearchDocument(models.Model):
         return self.title
 
 
-class SearchDocumentFacets(models.Model):
-    """A document's type and facet values in one short column, in a narrow table.
+class SearchEntry(models.Model):
+    """A document's type and facet values in one short column (and on PostgreSQL its vectors).
 
     Counting facets reads this for every match (``GROUP BY facets``); from the wide
     document rows, with their bodies, that read cost three times as much. The value is
@@ -55,8 +58,8 @@ class SearchDocumentFacets(models.Model):
     facets = models.CharField(max_length=4600)
 
     class Meta:
-        verbose_name = _("search document facets")
-        verbose_name_plural = _("search document facets")
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
 
     def __str__(self):
         return self.facets

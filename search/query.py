@@ -228,9 +228,10 @@ class SearchQuery:
                 positioned = self._phrase_stems(phrase)
                 if not positioned:
                     continue
-                chain = _ts_quote(positioned[0][1])
-                for (prev, _s), (pos, stem) in zip(positioned, positioned[1:], strict=False):
-                    chain += f" <{pos - prev}> " + _ts_quote(stem)
+                # All words of a phrase, not the phrase: a phrase operator (<1>) needs word
+                # positions, which the GIN index lacks, so PostgreSQL would then read every
+                # candidate row's whole vector from TOAST (4x the cost of a search).
+                chain = " & ".join(_ts_quote(stem) for _pos, stem in positioned)
                 alternatives.append(f"({chain})" if len(positioned) > 1 else chain)
                 if len(phrase) == 1 and len(phrase[0]) >= self.PREFIX_MIN:
                     alternatives.append(_ts_quote(phrase[0]) + ":*")

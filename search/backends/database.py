@@ -1,15 +1,19 @@
 """Search on the database: SQLite FTS5 or PostgreSQL full text search.
 
 The embedded default (``make run``) and the fallback when the engine is away.
-Both vendors share everything but the full-text match: candidates (id, rank
-and facet values) come from one SQL query, filters and facet counts are
-computed on those rows, and only the shown page of hits is loaded. Stemming
-and synonyms are applied in Python (``search.analysis``) on both sides, so
-the two vendors find the same pages.
+Both vendors share everything but the full-text match: the matches are counted
+per combination of facet values in SQL (``_Group``), filters and facet counts
+are computed on those few rows, and only the shown page of hits is loaded.
+Stemming and synonyms are applied in Python (``search.analysis``) on both
+sides, for the index and the query alike, so the two vendors find the same
+pages. Ranking: FTS5's bm25 over weighted columns on SQLite; on PostgreSQL
+``ts_rank`` over title, topics and summary, for the matches that hold a query
+word there, ahead of those that hold it in the body only.
 """
 
 import difflib
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -72,7 +76,7 @@ def _row(doc: IndexDocument) -> SearchDocument:
 
 
 def _facets(doc: IndexDocument) -> str:
-    """``SearchDocumentFacets.facets``: type and slug lists, space-separated (see ``_Group``)."""
+    """``SearchEntry.facets``: type and slug lists, space-separated (see ``_Group``)."""
     return " ".join([doc.type, _slugs(doc.sectors), _slugs(doc.specialties), _slugs(doc.topics)])[:4600]
 
 
@@ -81,6 +85,45 @@ def _fulltext_columns(doc: IndexDocument) -> tuple[str, str, str, str]:
     topics = " ".join([t.name for t in doc.topics] + [s.name for s in doc.specialties] + doc.tags)
     bodies = "\n".join(b for b in (doc.body, doc.body_general_practice, doc.body_hospital) if b)
     return doc.title, topics, doc.summary, bodies
+
+
+# PostgreSQL's limits for a tsvector: positions per lexeme, highest position, lexeme length.
+_TS_MAX_POSITIONS = 255
+_TS_MAX_POSITION = 16383
+_TS_MAX_LEXEME = 100  # PostgreSQL allows 2,047 bytes; longer "words" are not words
+
+
+def _lexemes(text: str) -> list[str]:
+    """Stems of the words of ``text``, stop words as '' (they keep their position)."""
+    stop, stem = analysis.STOP_WORDS, analysis.stem
+    return ["" if w in stop or len(w) > _TS_MAX_LEXEME else stem(w) for w in analysis.words(text)]
+
+
+def tsvectors(doc: IndexDocument) -> tuple[str, str]:
+    """The document's two PostgreSQL vectors as tsvector literals (see ``search.models``).
+
+    Built here, with the Python Snowball stemmer and stop words that also turn a query into
+    lexemes, so index and query never disagree about a word; PostgreSQL parses a literal
+    far faster than ``to_tsvector`` analyses text, which was most of a bulk load's cost.
+    ``search_vector`` only finds matches, so it is every lexeme without positions (lexemes
+    are ``\\w+`` stems: nothing in them needs escaping). ``rank_vector`` ranks them, so it has
+    positions and weights: A title, B topics, C summary.
+    """
+    title, topics, summary, bodies = _fulltext_columns(doc)
+    positions: dict[str, list[str]] = {}
+    position = 0
+    for text, weight in ((title, "A"), (topics, "B"), (summary, "C")):
+        for lexeme in _lexemes(text):
+            position = min(position + 1, _TS_MAX_POSITION)
+            if lexeme:
+                at = positions.setdefault(lexeme, [])
+                if len(at) < _TS_MAX_POSITIONS:
+                    at.append(f"{position}{weight}")
+    everything = set(positions).union(_lexemes(bodies))
+    everything.discard("")
+    search_vector = "'" + "' '".join(everything) + "'" if everything else ""
+    rank_vector = " ".join(f"'{lexeme}':{','.join(at)}" for lexeme, at in positions.items())
+    return search_vector, rank_vector
 
 
 @dataclass
@@ -92,21 +135,24 @@ class _Group:
     over these rows.
     """
 
-    facets: str  # as stored in ``SearchDocumentFacets.facets``
+    facets: str  # as stored in ``SearchEntry.facets``
     count: int
 
     def __post_init__(self):
-        parts = (self.facets.split(" ", 3) + ["", "", ""])[:4]
-        self.type, self.sectors, self.specialties, self.topics = parts
+        kind, sectors, specialties, topics = (self.facets.split(" ", 3) + ["", "", ""])[:4]
+        # Parsed once: facet counting asks every group about every facet.
+        self.values = {
+            "type": [kind],
+            "sector": [s for s in sectors.split("|") if s],
+            "specialty": [s for s in specialties.split("|") if s],
+            "topic": [s for s in topics.split("|") if s],
+        }
 
     def value(self, facet: str) -> list[str]:
-        if facet == "type":
-            return [self.type]
-        raw = getattr(self, {"sector": "sectors", "specialty": "specialties", "topic": "topics"}[facet])
-        return [s for s in raw.split("|") if s]
+        return self.values[facet]
 
     def passes(self, filters: dict, *, ignore: str = "") -> bool:
-        return all(slug in self.value(facet) for facet, slug in filters.items() if facet != ignore)
+        return all(slug in self.values[facet] for facet, slug in filters.items() if facet != ignore)
 
 
 def facet_names() -> dict[str, dict[str, str]]:
@@ -192,30 +238,20 @@ class DatabaseBackend:
             )
 
     def _insert_postgresql(self, docs: list[IndexDocument]) -> None:
-        """Each document, its weighted tsvector and its facets row in one statement, sent with
+        """Each document and its entry (facets, vectors) in one statement, sent with
         ``executemany`` (psycopg pipelines it: one prepared statement, no round trip per row)."""
         fields = [SearchDocument._meta.get_field(n) for n in _ROW_FIELDS]
         columns = ", ".join(f.column for f in fields)
         values = ", ".join(["%s"] * len(fields))
-        vector = (
-            "setweight(to_tsvector('danish', %s), 'A') || setweight(to_tsvector('danish', %s), 'B')"
-            " || setweight(to_tsvector('danish', %s), 'C') || setweight(to_tsvector('danish', %s), 'D')"
-        )
         sql = (
-            f"WITH d AS (INSERT INTO search_searchdocument ({columns}, search_vector)"  # noqa: S608 - constants only
-            f" VALUES ({values}, {vector}) RETURNING id)"
-            " INSERT INTO search_searchdocumentfacets (document_id, facets) SELECT id, %s FROM d"
+            f"WITH d AS (INSERT INTO search_searchdocument ({columns}) VALUES ({values}) RETURNING id)"  # noqa: S608 - constants only
+            " INSERT INTO search_searchentry (document_id, facets, search_vector, rank_vector)"
+            " SELECT d.id, %s, %s::tsvector, %s::tsvector FROM d"
         )
         params = []
         for doc in docs:
             row = _row(doc)
-            params.append(
-                [
-                    *(getattr(row, f.attname) for f in fields),
-                    *(analysis.normalise(text) for text in _fulltext_columns(doc)),
-                    _facets(doc),
-                ]
-            )
+            params.append([*(getattr(row, f.attname) for f in fields), _facets(doc), *tsvectors(doc)])
         with self.connection.cursor() as cursor:
             cursor.executemany(sql, params)
 
@@ -224,7 +260,7 @@ class DatabaseBackend:
             for start in range(0, len(rows), BULK_BATCH_SIZE):
                 batch = rows[start : start + BULK_BATCH_SIZE]
                 cursor.execute(
-                    "INSERT INTO search_searchdocumentfacets (document_id, facets) VALUES "  # noqa: S608
+                    "INSERT INTO search_searchentry (document_id, facets) VALUES "  # noqa: S608
                     + ", ".join(["(%s, %s)"] * len(batch)),
                     [value for row in batch for value in row],
                 )
@@ -239,7 +275,7 @@ class DatabaseBackend:
                 if self.vendor == "sqlite":
                     cursor.execute(f"DELETE FROM search_fts WHERE rowid IN ({documents})", chunk)  # noqa: S608
                 cursor.execute(
-                    f"DELETE FROM search_searchdocumentfacets WHERE document_id IN ({documents})",  # noqa: S608
+                    f"DELETE FROM search_searchentry WHERE document_id IN ({documents})",  # noqa: S608
                     chunk,
                 )
                 cursor.execute(f"DELETE FROM search_searchdocument WHERE page_id IN ({marks})", chunk)  # noqa: S608
@@ -257,11 +293,12 @@ class DatabaseBackend:
             with self.connection.cursor() as cursor:
                 if self.vendor == "sqlite":
                     cursor.execute("DELETE FROM search_fts")
-                cursor.execute("DELETE FROM search_searchdocumentfacets")
+                cursor.execute("DELETE FROM search_searchentry")
                 cursor.execute("DELETE FROM search_searchdocument")
 
     def optimize(self) -> None:
-        """After a bulk load: fresh planner statistics, and on SQLite one merged FTS5 b-tree.
+        """After a bulk load: fresh planner statistics and no dead rows, or on SQLite one
+        merged FTS5 b-tree.
 
         Without it PostgreSQL plans the first searches on an empty table's statistics, and
         FTS5 reads many small segments per term.
@@ -270,72 +307,41 @@ class DatabaseBackend:
             if self.vendor == "sqlite":
                 cursor.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
                 cursor.execute("PRAGMA optimize")
-            elif self.vendor == "postgresql":
-                cursor.execute("ANALYZE search_searchdocument")
-                cursor.execute("ANALYZE search_searchdocumentfacets")
-                cursor.execute("ANALYZE search_indexedword")
+            elif self.vendor == "postgresql" and not self.connection.in_atomic_block:
+                # A rebuild leaves the old index's rows dead beside the new ones, and the new
+                # ones in the GIN indexes' pending lists, which every search scans in full;
+                # until autovacuum comes by, searches cost twice as much. VACUUM clears both.
+                cursor.execute(
+                    "VACUUM (ANALYZE) search_searchdocument, search_searchentry, search_indexedword"
+                )
+            elif self.vendor == "postgresql":  # VACUUM cannot run in a transaction
+                cursor.execute("SELECT gin_clean_pending_list('search_searchentry_vector'::regclass)")
+                cursor.execute("SELECT gin_clean_pending_list('search_searchentry_rank'::regclass)")
+                cursor.execute("ANALYZE search_searchdocument, search_searchentry, search_indexedword")
 
     def count(self) -> int:
         return SearchDocument.objects.count()
 
     # --- Reading ---------------------------------------------------------------------------
-    def _match(self, query: SearchQuery, mode: str):
-        """How to find the documents matching ``query``: (FROM, id column, WHERE, its params,
-        rank ORDER BY, its params), or None when the query has no searchable words."""
-        if self.vendor == "sqlite":
-            match = query.fts5(mode=mode)
-            if not match:
-                return None
-            weights = ", ".join(str(w) for w in FTS5_WEIGHTS)
-            # bm25: lower is better. The FTS5 table alone finds and ranks; no document row is read.
-            rank = f"bm25(search_fts, {weights})"
-            return ("search_fts", "search_fts.rowid", "search_fts MATCH %s", [match], rank, [])
-        if self.vendor == "postgresql":
-            tsquery = query.tsquery(mode=mode)
-            if not tsquery:
-                return None
-            # ts_rank (weighted frequency) rather than ts_rank_cd (cover density): it reads
-            # every match's vector too, but costs a quarter less over thousands of matches.
-            return (
-                "search_searchdocument d",
-                "d.id",
-                "d.search_vector @@ to_tsquery('simple', %s)",
-                [tsquery],
-                "ts_rank(d.search_vector, to_tsquery('simple', %s), 1) DESC",
-                [tsquery],
-            )
-        return None  # pragma: no cover - the project runs on SQLite or PostgreSQL only
-
     def _groups(
         self, query: SearchQuery, mode: str, *, top: int = 0
     ) -> tuple[list[_Group], list[int] | None]:
         """The matches counted per type and facet values, in SQL (one row per combination).
 
-        With ``top`` on PostgreSQL, the ``top`` best unfiltered matches come from the same
-        pass (a materialised CTE): ranking and counting there both read every matching
-        row's tsvector, and doing it once halves a search. Otherwise the ids are None.
+        With ``top`` on PostgreSQL, the ids of the ``top`` best unfiltered matches come
+        from the same statement, which finds the matches once for both. Otherwise the
+        ids are None.
         """
-        match = self._match(query, mode)
-        if match is None:
+        if self.vendor == "postgresql":
+            return self._pg_groups(query, mode, top=top)
+        match = query.fts5(mode=mode)
+        if not match:
             return [], None
-        source, id_column, where, params, rank, rank_params = match
         with self.connection.cursor() as cursor:
-            if top and self.vendor == "postgresql":
-                cursor.execute(
-                    f"WITH m AS MATERIALIZED (SELECT {id_column} AS id, {rank.removesuffix(' DESC')} AS rank"  # noqa: S608
-                    f" FROM {source} WHERE {where})"
-                    " SELECT f.facets, count(*), NULL::bigint FROM m"
-                    " JOIN search_searchdocumentfacets f ON f.document_id = m.id GROUP BY f.facets"
-                    " UNION ALL (SELECT NULL, NULL, m.id FROM m ORDER BY m.rank DESC, m.id LIMIT %s)",
-                    [*rank_params, *params, top],
-                )
-                rows = cursor.fetchall()
-                groups = [_Group(facets, count) for facets, count, _id in rows if facets is not None]
-                return groups, [doc_id for facets, _count, doc_id in rows if facets is None]
             cursor.execute(
-                f"SELECT f.facets, count(*) FROM {source} JOIN search_searchdocumentfacets f"  # noqa: S608
-                f" ON f.document_id = {id_column} WHERE {where} GROUP BY f.facets",
-                params,
+                "SELECT f.facets, count(*) FROM search_fts JOIN search_searchentry f"
+                " ON f.document_id = search_fts.rowid WHERE search_fts MATCH %s GROUP BY f.facets",
+                [match],
             )
             return [_Group(*row) for row in cursor.fetchall()], None
 
@@ -346,19 +352,94 @@ class DatabaseBackend:
         filter is then an exact match on the facets column, decided by the same rule
         (``_Group.passes``) that counts the facets.
         """
-        match = self._match(query, mode)
-        if match is None:
-            return []
-        source, id_column, where, params, rank, rank_params = match
+        facets_sql, facets_params, join = "", [], ""
         if chosen is not None:
-            source += f" JOIN search_searchdocumentfacets f ON f.document_id = {id_column}"
-            where += " AND f.facets IN (" + ", ".join(["%s"] * len(chosen)) + ")"
-            params = [*params, *(g.facets for g in chosen)]
+            facets_sql = " AND f.facets IN (" + ", ".join(["%s"] * len(chosen)) + ")"
+            facets_params = [g.facets for g in chosen]
+            join = " JOIN search_searchentry f ON f.document_id = search_fts.rowid"
+        if self.vendor == "postgresql":
+            return self._pg_page(query, mode, facets_sql, facets_params, offset=offset, limit=limit)
+        match = query.fts5(mode=mode)
+        if not match:
+            return []
+        # bm25: lower is better. The FTS5 table alone finds and ranks; no document row is read.
+        bm25 = f"bm25(search_fts, {', '.join(str(w) for w in FTS5_WEIGHTS)})"
         with self.connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {id_column} FROM {source} WHERE {where} ORDER BY {rank}, {id_column}"  # noqa: S608
-                " LIMIT %s OFFSET %s",
-                [*params, *rank_params, limit, offset],
+                f"SELECT search_fts.rowid FROM search_fts{join} WHERE search_fts MATCH %s{facets_sql}"  # noqa: S608
+                f" ORDER BY {bm25}, search_fts.rowid LIMIT %s OFFSET %s",
+                [match, *facets_params, limit, offset],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    # --- PostgreSQL: matches from the GIN index of the narrow entry table (``m``); of those,
+    # only the ones whose title, topics or summary hold a query word (``h``, found through
+    # the rank vector's own GIN index) are ranked with ts_rank, which costs microseconds a
+    # row; the rest follow them, by id. Ranking every match read and ranked 12,000 wide rows
+    # for a common word, 80 ms; this reads a few MB of narrow rows. ------------------------
+    _PG_RANKED = (
+        "h AS MATERIALIZED (SELECT e.document_id AS id,"
+        " ts_rank(e.rank_vector, to_tsquery('simple', %s), 1) AS rank FROM search_searchentry e"
+        " JOIN m ON m.id = e.document_id WHERE e.rank_vector @@ to_tsquery('simple', %s))"
+    )
+    _PG_ORDERED = (
+        "SELECT id, rank FROM (SELECT id, rank FROM h UNION ALL SELECT m.id, -1 FROM m"
+        " WHERE NOT EXISTS (SELECT 1 FROM h WHERE h.id = m.id)) ranked"
+        " ORDER BY rank DESC, id LIMIT %s OFFSET %s"
+    )
+
+    @contextmanager
+    def _index_scans(self):
+        """Plan the PostgreSQL statements inside on the GIN indexes, never a table scan.
+
+        For a common word the planner expects a quarter of the entries to match and reads
+        the whole table instead, checking every row's vector: 60 ms where the index takes
+        9. The setting lives in a savepoint that is then rolled back (the statements only
+        read), so nothing else in the request is planned under it.
+        """
+        alias = self.connection.alias
+        with transaction.atomic(using=alias):
+            with self.connection.cursor() as cursor:
+                cursor.execute("SET LOCAL enable_seqscan = off")
+            yield
+            transaction.set_rollback(True, using=alias)
+
+    def _pg_groups(self, query: SearchQuery, mode: str, *, top: int) -> tuple[list[_Group], list[int] | None]:
+        tsquery = query.tsquery(mode=mode)
+        if not tsquery:
+            return [], None
+        with self._index_scans(), self.connection.cursor() as cursor:
+            if not top:
+                cursor.execute(
+                    "SELECT facets, count(*) FROM search_searchentry"
+                    " WHERE search_vector @@ to_tsquery('simple', %s) GROUP BY facets",
+                    [tsquery],
+                )
+                return [_Group(*row) for row in cursor.fetchall()], None
+            rank_query = query.tsquery(mode="or")
+            cursor.execute(
+                "WITH m AS MATERIALIZED (SELECT document_id AS id, facets FROM search_searchentry"  # noqa: S608
+                f" WHERE search_vector @@ to_tsquery('simple', %s)), {self._PG_RANKED}"
+                " SELECT facets, count(*), NULL::bigint, NULL::real FROM m GROUP BY facets"
+                f" UNION ALL SELECT NULL, NULL, id, rank FROM ({self._PG_ORDERED}) best",
+                [tsquery, rank_query, rank_query, top, 0],
+            )
+            rows = cursor.fetchall()
+        groups = [_Group(facets, count) for facets, count, _id, _rank in rows if facets is not None]
+        best = sorted((-rank, doc_id) for facets, _count, doc_id, rank in rows if facets is None)
+        return groups, [doc_id for _rank, doc_id in best]
+
+    def _pg_page(self, query, mode, facets_sql, facets_params, *, offset: int, limit: int) -> list[int]:
+        tsquery = query.tsquery(mode=mode)
+        if not tsquery:
+            return []
+        rank_query = query.tsquery(mode="or")
+        with self._index_scans(), self.connection.cursor() as cursor:
+            cursor.execute(
+                "WITH m AS MATERIALIZED (SELECT f.document_id AS id FROM search_searchentry f"  # noqa: S608
+                f" WHERE f.search_vector @@ to_tsquery('simple', %s){facets_sql}), {self._PG_RANKED}"
+                f" {self._PG_ORDERED}",
+                [tsquery, *facets_params, rank_query, rank_query, limit, offset],
             )
             return [row[0] for row in cursor.fetchall()]
 
@@ -383,9 +464,12 @@ class DatabaseBackend:
             doc = documents.get(doc_id)
             if doc is None:
                 continue
-            highlight = headlines.get(doc_id) or query.highlight(
-                doc.summary, doc.body_general_practice, doc.body_hospital, doc.body
-            )
+            if self.vendor == "postgresql":
+                highlight = headlines.get(doc_id, "")
+            else:
+                highlight = query.highlight(
+                    doc.summary, doc.body_general_practice, doc.body_hospital, doc.body
+                )
             hits.append(
                 Hit(
                     page_id=doc.page_id,
@@ -410,7 +494,11 @@ class DatabaseBackend:
         return hits
 
     def _pg_headlines(self, doc_ids, query: SearchQuery) -> dict[int, str]:
-        """``ts_headline`` fragments, with markers swapped for <mark> after escaping."""
+        """``ts_headline`` fragments, with markers swapped for <mark> after escaping.
+
+        A hit that matched in its title only has nothing to mark in its text; it gets the
+        opening words, as a search engine's snippet would.
+        """
         import html
 
         tsquery = query.tsquery(mode="or")
@@ -429,9 +517,7 @@ class DatabaseBackend:
             rows = cursor.fetchall()
         out = {}
         for doc_id, text in rows:
-            if "\x02" not in (text or ""):
-                continue
-            escaped = html.escape(text).replace("\x02", "<mark>").replace("\x03", "</mark>")
+            escaped = html.escape(text or "").replace("\x02", "<mark>").replace("\x03", "</mark>")
             out[doc_id] = escaped.replace("\x04", " … ")
         return out
 
@@ -526,9 +612,11 @@ class DatabaseBackend:
             )
             params = [query.fts5_autocomplete(), limit]
         else:
+            # Titles are the rank vector's weight A, which has its own GIN index.
             sql = (
-                "SELECT title, url FROM search_searchdocument, to_tsquery('simple', %s) q"
-                " WHERE search_vector @@ q ORDER BY ts_rank_cd(search_vector, q) DESC, title LIMIT %s"
+                "SELECT d.title, d.url FROM search_searchentry e"
+                " JOIN search_searchdocument d ON d.id = e.document_id, to_tsquery('simple', %s) q"
+                " WHERE e.rank_vector @@ q ORDER BY ts_rank_cd(e.rank_vector, q) DESC, d.title LIMIT %s"
             )
             params = [query.tsquery_autocomplete(), limit]
         with self.connection.cursor() as cursor:

@@ -81,6 +81,37 @@ def test_pagination(corpus):
     assert beyond.page == beyond.num_pages and beyond.hits
 
 
+def test_the_pages_of_a_search_hold_every_match_once(corpus):
+    # On PostgreSQL page 1 comes from the counting statement and later pages from their
+    # own; both must rank alike, or a hit would show twice or never.
+    backend = database_backend()
+    first = backend.search(SearchRequest(query="patient", page_size=2))
+    seen = [hit.url for hit in first.hits]
+    for page in range(2, first.num_pages + 1):
+        seen += [hit.url for hit in backend.search(SearchRequest(query="patient", page_size=2, page=page)).hits]
+    assert first.total > 4
+    assert len(seen) == len(set(seen)) == first.total
+
+
+def test_a_word_in_the_title_outranks_the_same_word_only_in_the_body(db, django_capture_on_commit_callbacks):
+    from tests.content.factories import GuidelinePageFactory, markdown_body
+
+    with django_capture_on_commit_callbacks(execute=True):
+        # The body-only page is published first, so an id order would put it first.
+        body_only = GuidelinePageFactory(
+            title="Ondt i maven", summary="Udredning.", general_practice_body=markdown_body("Tænk på porfyri.")
+        )
+        body_only.save_revision().publish()
+        in_title = GuidelinePageFactory(
+            title="Porfyri", summary="Sjælden sygdom.", general_practice_body=markdown_body("Udredning.")
+        )
+        in_title.save_revision().publish()
+    for page in (1, 2):  # the first page and a later one are ranked by different statements
+        result = database_backend().search(SearchRequest(query="porfyri", page_size=1, page=page))
+        assert result.total == 2
+        assert titles(result) == [["Porfyri"], ["Ondt i maven"]][page - 1]
+
+
 def test_autocomplete_completes_titles(corpus):
     assert database_backend().autocomplete("demensu")[0]["title"] == "Demensudredning"
     assert [s["title"] for s in database_backend().autocomplete("åndenø")] == ["Åndenød hos ældre"]
@@ -129,3 +160,27 @@ def test_reindex_rebuilds_the_database_index(corpus):
     assert database_backend().count() == 0
     call_command("search_reindex", "--database-only", "--no-progress")
     assert database_backend().count() == document_count(corpus.values())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL planner setting")
+def test_a_search_leaves_the_planner_settings_as_it_found_them(corpus):
+    # The search plans on the GIN indexes (enable_seqscan off) inside a savepoint it rolls
+    # back; the rest of the request must be planned as usual.
+    assert database_backend().search(SearchRequest(query="demens", page=2, page_size=1)).total
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone()[0] == "on"
+
+
+def test_quotes_and_backslashes_in_a_text_are_indexed_as_words(db, django_capture_on_commit_callbacks):
+    from tests.content.factories import GuidelinePageFactory, markdown_body
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page = GuidelinePageFactory(
+            title="O'Briens tegn",
+            summary="Se 'Cullens' tegn \\ og \"Greys\" tegn.",
+            general_practice_body=markdown_body("Apostrof' og \\\\backslash\\ i teksten."),
+        )
+        page.save_revision().publish()
+    for word in ("briens", "cullens", "greys", "backslash"):
+        assert titles(database_backend().search(SearchRequest(query=word))) == ["O'Briens tegn"], word
