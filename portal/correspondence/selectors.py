@@ -122,11 +122,16 @@ _BOX_ORDER = {
 def inbox(user, *, box: str, filters: InboxFilters = InboxFilters(), now: datetime | None = None):
     """The threads of one inbox view, newest activity first (deadline first where a reply is due).
 
-    Rows carry ``last_read_by_me`` (None: never opened) for the unread marker.
+    Only what selects and orders them: ``inbox_rows`` loads the page that is shown. A
+    busy department's box holds thousands of threads, and the database sorts them all
+    before it cuts a page; with the rows' joins and read marks in the same statement it
+    made them for every thread, not the 25 shown (half of the inbox page's time).
     """
     now = now or timezone.now()
     box = box if box in Box.ALL else Box.ORGANISATION
-    threads = threads_visible_to(user).filter(_box_condition(user, box, now)).order_by(*_BOX_ORDER[box])
+    threads = (
+        threads_visible_to(user).filter(_box_condition(user, box, now)).order_by(*_BOX_ORDER[box], "-pk")
+    )
     if filters.specialty_id:
         threads = threads.filter(
             Q(addressed_specialty_id=filters.specialty_id)
@@ -140,16 +145,31 @@ def inbox(user, *, box: str, filters: InboxFilters = InboxFilters(), now: dateti
         # Only within the user's own threads (never the public index): subject or any message.
         matching = Message.objects.filter(body__icontains=filters.text).values("thread_id")
         threads = threads.filter(Q(subject__icontains=filters.text) | Q(pk__in=matching))
-    return threads.select_related(
-        "sender_organisation__parent",
-        "recipient_organisation__parent",
-        "assignee",
-        "addressed_specialty",
-    ).annotate(
-        last_read_by_me=Subquery(
-            ReadMark.objects.filter(thread=OuterRef("pk"), user=user).values("read_at")[:1]
+    return threads
+
+
+def inbox_rows(user, thread_ids) -> list[Thread]:
+    """The threads ``thread_ids`` (one inbox page), in that order, with what a row shows.
+
+    Rows carry ``last_read_by_me`` (None: never opened) for the unread marker.
+    """
+    thread_ids = list(thread_ids)
+    rows = (
+        Thread.objects.filter(pk__in=thread_ids)
+        .select_related(
+            "sender_organisation__parent",
+            "recipient_organisation__parent",
+            "assignee",
+            "addressed_specialty",
+        )
+        .annotate(
+            last_read_by_me=Subquery(
+                ReadMark.objects.filter(thread=OuterRef("pk"), user=user).values("read_at")[:1]
+            )
         )
     )
+    by_id = {thread.pk: thread for thread in rows}
+    return [by_id[pk] for pk in thread_ids if pk in by_id]
 
 
 def inbox_counts(user, *, now: datetime | None = None) -> dict[str, int]:

@@ -116,12 +116,14 @@ def inbox_view(request):
         text=(data.get("q") or "").strip(),
     )
     counts = selectors.inbox_counts(request.user, now=now)
-    paginator = Paginator(selectors.inbox(request.user, box=box, filters=filters, now=now), INBOX_PAGE_SIZE)
+    threads = selectors.inbox(request.user, box=box, filters=filters, now=now)
+    paginator = Paginator(threads.values_list("pk", flat=True), INBOX_PAGE_SIZE)
     if filters == InboxFilters() and box in counts:
         # The tab count is this list's length: spare the paginator a second count over the box.
         paginator.count = counts[box]
     page = paginator.get_page(request.GET.get("side"))
-    for thread in page.object_list:
+    rows = selectors.inbox_rows(request.user, page.object_list)
+    for thread in rows:
         thread.overdue = thread.is_overdue(now)
         thread.unread = thread.last_read_by_me is None or thread.last_read_by_me < thread.last_message_at
     return render(
@@ -133,6 +135,7 @@ def inbox_view(request):
             "box_label": _box_label(box),
             "tabs": [(b, _box_label(b), counts[b]) for b in Box.ALL],
             "page_obj": page,
+            "rows": rows,
             "patient_filtered": patient_id is not None,
             "patient_expired": patient_expired,
             "patient_form": PatientLookupForm(),

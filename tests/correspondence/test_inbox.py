@@ -16,6 +16,7 @@ from portal.correspondence.selectors import (
     InboxFilters,
     inbox,
     inbox_counts,
+    inbox_rows,
     reply_time_quality,
     thread_page,
 )
@@ -117,7 +118,9 @@ def _queries(callable_):
 def test_inbox_queries_do_not_grow_with_the_number_of_threads(w):
     def list_inbox():
         user = fresh(w.specialist)
-        rows = list(inbox(user, box=Box.ORGANISATION)[:25])
+        page = inbox(user, box=Box.ORGANISATION).values_list("pk", flat=True)[:25]
+        rows = inbox_rows(user, page)
+        assert len(rows) == min(25, inbox(user, box=Box.ORGANISATION).count())
         for row in rows:
             str(row.sender_organisation), str(row.recipient_organisation), row.assignee, row.last_read_by_me
         inbox_counts(user)
@@ -198,3 +201,12 @@ def test_quality_figures_per_organisation_both_directions(w):
     assert department.answered == {"count": 3, "median": timedelta(hours=2), "p90": timedelta(hours=30)}
     assert practice.received == department.answered
     assert practice.answered["count"] == 0
+
+
+def test_an_inbox_page_shows_its_threads_in_the_boxs_order(w):
+    threads = [open_thread(w) for _ in range(3)]
+    user = fresh(w.specialist)
+    ordered = list(inbox(user, box=Box.ORGANISATION).values_list("pk", flat=True))
+    assert ordered == [t.pk for t in reversed(threads)]  # newest activity first
+    assert [row.pk for row in inbox_rows(user, ordered)] == ordered
+    assert [row.pk for row in inbox_rows(user, ordered[::-1])] == ordered[::-1]
