@@ -54,16 +54,22 @@ def user_clinician_organisations(user) -> list[Organisation]:
 
 
 def threads_visible_to(user) -> QuerySet[Thread]:
-    """Every thread ``user`` may see: as a participant, or through a sharing organisation."""
+    """Every thread ``user`` may see: as a participant, or through a sharing organisation.
+
+    The three ways in are one UNION of thread ids, not three ORed conditions: an OR with
+    a subquery in it cannot use the indexes, and PostgreSQL then read all threads (26 ms
+    at 100,000) where the union reads only the user's.
+    """
     if not user.is_authenticated:
         return Thread.objects.none()
-    visible = Q(pk__in=Participant.objects.filter(user=user).values("thread_id"))
+    visible = Participant.objects.filter(user=user).values("thread_id")
     organisations = _seeing_organisation_ids(user)
     if organisations:
-        visible |= Q(sender_organisation_id__in=organisations) | Q(
-            recipient_organisation_id__in=organisations
+        visible = visible.union(
+            Thread.objects.filter(sender_organisation_id__in=organisations).order_by().values("pk"),
+            Thread.objects.filter(recipient_organisation_id__in=organisations).order_by().values("pk"),
         )
-    return Thread.objects.filter(visible)
+    return Thread.objects.filter(pk__in=visible)
 
 
 class Box:
@@ -129,9 +135,8 @@ def inbox(user, *, box: str, filters: InboxFilters = InboxFilters(), now: dateti
     """
     now = now or timezone.now()
     box = box if box in Box.ALL else Box.ORGANISATION
-    threads = (
-        threads_visible_to(user).filter(_box_condition(user, box, now)).order_by(*_BOX_ORDER[box], "-pk")
-    )
+    condition = _box_condition(user, box, now)
+    threads = threads_visible_to(user).filter(condition).order_by(*_BOX_ORDER[box], "-pk")
     if filters.specialty_id:
         threads = threads.filter(
             Q(addressed_specialty_id=filters.specialty_id)
