@@ -35,6 +35,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 from portal.accounts.models import HealthCouncilArea, Membership, Organisation, Region, Specialty, User  # noqa: E402
 from portal.accounts.roles import Role  # noqa: E402
 from portal.correspondence.models import Category, Message, Participant, Side, Thread  # noqa: E402
+from portal.correspondence.projection import inbox_entries_refresh  # noqa: E402
 
 THREADS = int(os.environ.get("BENCH_THREADS", "100000"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "200"))
@@ -153,6 +154,7 @@ def build_threads(practices, departments, gps, specialists):
                     participants.append(Participant(thread=thread, user=specialists[d], side=Side.RECIPIENT))
             Message.objects.bulk_create(messages, batch_size=1000)
             Participant.objects.bulk_create(participants, batch_size=1000)
+            inbox_entries_refresh([t.pk for t in threads])  # bulk_create sends no save signals
         made += n
         print(f"  {made:,} threads", end="\r", flush=True)
     print()

@@ -6,3 +6,14 @@ class CorrespondenceConfig(AppConfig):
     name = "portal.correspondence"
     label = "correspondence"
     verbose_name = _("Correspondence")
+
+    def ready(self):
+        from django.db.models.signals import post_save
+
+        from . import projection
+        from .models import Participant, Thread
+
+        post_save.connect(projection._on_thread_saved, sender=Thread, dispatch_uid="inbox_thread_saved")
+        post_save.connect(
+            projection._on_participant_saved, sender=Participant, dispatch_uid="inbox_participant"
+        )

@@ -423,3 +423,40 @@ class SpecialtyDeadline(models.Model):
 
     def __str__(self):
         return f"{self.specialty}: {self.reply_working_days}"
+
+
+class InboxEntry(models.Model):
+    """One way into a thread for the inbox views: a participant, or the sender or recipient
+    organisation, with a copy of the thread's columns the boxes filter and sort on.
+
+    A projection, rebuilt from the thread and its participants whenever either is saved
+    (``projection.inbox_entries_refresh``, wired in ``apps.py``); never edited otherwise. It
+    exists for speed: every box becomes index ranges on this narrow table, where on the
+    threads it was an OR of the ways in with participant subqueries, which the databases
+    answer by reading a busy department's every thread (PostgreSQL: all threads).
+    """
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, null=True, related_name="+")
+    side = models.CharField(max_length=10, choices=Side.choices)  # the participant's or organisation's side
+    status = models.CharField(max_length=10, choices=Thread.Status.choices)
+    awaiting = models.CharField(max_length=10, choices=Side.choices, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recipient_organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    due_at = models.DateTimeField(null=True)
+    last_message_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("inbox entry")
+        verbose_name_plural = _("inbox entries")
+        indexes = [
+            models.Index(fields=["user", "status", "awaiting"]),
+            models.Index(fields=["organisation", "status", "awaiting"]),
+        ]
+
+    def __str__(self):
+        return f"{self.thread_id}: {self.user_id or self.organisation_id}"

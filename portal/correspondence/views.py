@@ -117,7 +117,7 @@ def inbox_view(request):
     )
     counts = selectors.inbox_counts(request.user, now=now)
     threads = selectors.inbox(request.user, box=box, filters=filters, now=now)
-    paginator = Paginator(threads.values_list("pk", flat=True), INBOX_PAGE_SIZE)
+    paginator = Paginator(threads, INBOX_PAGE_SIZE)
     if filters == InboxFilters() and box in counts:
         # The tab count is this list's length: spare the paginator a second count over the box.
         paginator.count = counts[box]

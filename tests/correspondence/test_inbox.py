@@ -33,8 +33,8 @@ def fresh(user):
     return User.objects.get(pk=user.pk)
 
 
-def ids(queryset):
-    return {t.pk for t in queryset}
+def ids(thread_ids):
+    return set(thread_ids)
 
 
 @pytest.fixture
@@ -118,7 +118,7 @@ def _queries(callable_):
 def test_inbox_queries_do_not_grow_with_the_number_of_threads(w):
     def list_inbox():
         user = fresh(w.specialist)
-        page = inbox(user, box=Box.ORGANISATION).values_list("pk", flat=True)[:25]
+        page = inbox(user, box=Box.ORGANISATION)[:25]
         rows = inbox_rows(user, page)
         assert len(rows) == min(25, inbox(user, box=Box.ORGANISATION).count())
         for row in rows:
@@ -206,7 +206,7 @@ def test_quality_figures_per_organisation_both_directions(w):
 def test_an_inbox_page_shows_its_threads_in_the_boxs_order(w):
     threads = [open_thread(w) for _ in range(3)]
     user = fresh(w.specialist)
-    ordered = list(inbox(user, box=Box.ORGANISATION).values_list("pk", flat=True))
+    ordered = list(inbox(user, box=Box.ORGANISATION))
     assert ordered == [t.pk for t in reversed(threads)]  # newest activity first
     assert [row.pk for row in inbox_rows(user, ordered)] == ordered
     assert [row.pk for row in inbox_rows(user, ordered[::-1])] == ordered[::-1]

@@ -88,7 +88,9 @@ def test_the_pages_of_a_search_hold_every_match_once(corpus):
     first = backend.search(SearchRequest(query="patient", page_size=2))
     seen = [hit.url for hit in first.hits]
     for page in range(2, first.num_pages + 1):
-        seen += [hit.url for hit in backend.search(SearchRequest(query="patient", page_size=2, page=page)).hits]
+        seen += [
+            hit.url for hit in backend.search(SearchRequest(query="patient", page_size=2, page=page)).hits
+        ]
     assert first.total > 4
     assert len(seen) == len(set(seen)) == first.total
 
@@ -99,7 +101,9 @@ def test_a_word_in_the_title_outranks_the_same_word_only_in_the_body(db, django_
     with django_capture_on_commit_callbacks(execute=True):
         # The body-only page is published first, so an id order would put it first.
         body_only = GuidelinePageFactory(
-            title="Ondt i maven", summary="Udredning.", general_practice_body=markdown_body("Tænk på porfyri.")
+            title="Ondt i maven",
+            summary="Udredning.",
+            general_practice_body=markdown_body("Tænk på porfyri."),
         )
         body_only.save_revision().publish()
         in_title = GuidelinePageFactory(
