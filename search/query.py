@@ -22,7 +22,6 @@ MAX_QUERY_LENGTH = 500
 PAGE_SIZE = 20
 MAX_PAGE = 500
 FACETS = ("type", "sector", "specialty", "topic")
-_WORD = re.compile(r"\w+")
 # Characters of each text that highlighting reads (database backends).
 HIGHLIGHT_SCAN = 20_000
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
@@ -260,21 +259,24 @@ class SearchQuery:
         "body",
     ]
 
+    def _opensearch_words(self) -> dict:
+        """Words, stems and synonyms (the search analyzer expands them), all words needed."""
+        return {
+            "multi_match": {
+                "query": " ".join(self.words),
+                "fields": self.TEXT_FIELDS,
+                "operator": "and",
+                "type": "cross_fields",
+                "boost": 3,
+            }
+        }
+
     def opensearch_query(self, *, fuzzy: bool = True) -> dict:
         """The scoring query; ``fuzzy`` adds typo tolerance (the backend asks for it only when
         the words as typed find little, as fuzzy expansion is the dearest part of a search)."""
         text = " ".join(self.words)
         should = [
-            # Words, stems and synonyms (the search analyzer expands them), all words needed.
-            {
-                "multi_match": {
-                    "query": text,
-                    "fields": self.TEXT_FIELDS,
-                    "operator": "and",
-                    "type": "cross_fields",
-                    "boost": 3,
-                }
-            },
+            self._opensearch_words(),
             # The words as a phrase, in the title and summary above all.
             {
                 "multi_match": {
@@ -328,7 +330,7 @@ class SearchQuery:
             "_source": ["page_id", "title", "url", "type", "summary", "sectors", "specialties"],
             "highlight": {
                 # Fragments from the plain word match, not the fuzzy and prefix clauses.
-                "highlight_query": self.opensearch_query(fuzzy=False)["bool"]["should"][0],
+                "highlight_query": self._opensearch_words(),
                 "pre_tags": ["<mark>"],
                 "post_tags": ["</mark>"],
                 "encoder": "html",
@@ -392,7 +394,7 @@ class SearchQuery:
                 if not sentence:
                     continue
                 # The sentence normalised in one go, not word by word (most of the time was there).
-                score = sum(1 for w in _WORD.findall(analysis.normalise(sentence)) if word_matches(w))
+                score = sum(1 for w in analysis.words(sentence) if word_matches(w))
                 if score:
                     scored.append((score, len(scored), sentence))
         best = sorted(scored, key=lambda s: (-s[0], s[1]))[:fragments]

@@ -36,8 +36,6 @@ def _slugs(values) -> str:
 
 # Rows per INSERT statement in the bulk write path (well under SQLite's variable limit).
 BULK_BATCH_SIZE = 500
-# Rows per multi-row INSERT on PostgreSQL (19 parameters a row).
-PG_BATCH_SIZE = 250
 _ROW_FIELDS = [
     "key",
     "page",
@@ -147,9 +145,6 @@ class _Group:
             "specialty": [s for s in specialties.split("|") if s],
             "topic": [s for s in topics.split("|") if s],
         }
-
-    def value(self, facet: str) -> list[str]:
-        return self.values[facet]
 
     def passes(self, filters: dict, *, ignore: str = "") -> bool:
         return all(slug in self.values[facet] for facet, slug in filters.items() if facet != ignore)
@@ -451,7 +446,7 @@ class DatabaseBackend:
         for group in groups:
             for facet in FACETS:
                 if group.passes(filters, ignore=facet):
-                    for value in group.value(facet):
+                    for value in group.values[facet]:
                         counters[facet][value] += group.count
         return facet_values(counters, request, names=names)
 

@@ -16,25 +16,6 @@ from django.db import migrations, models
 fulltext = importlib.import_module("search.migrations.0002_fulltext")
 
 
-def compact_vectors(apps, schema_editor):
-    """PostgreSQL: keep each tsvector in its row, compressed (lz4 where the server has it).
-
-    Ranking reads the vector of every match; out of line (TOAST, the default for a
-    value over 2 kB) that cost about a dozen buffer reads per match and halved the speed.
-    """
-    connection = schema_editor.connection
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("ALTER TABLE search_searchdocument ALTER COLUMN search_vector SET STORAGE MAIN")
-        cursor.execute("SAVEPOINT search_lz4")
-        try:
-            cursor.execute("ALTER TABLE search_searchdocument ALTER COLUMN search_vector SET COMPRESSION lz4")
-            cursor.execute("RELEASE SAVEPOINT search_lz4")
-        except Exception:  # noqa: BLE001 - a server built without lz4 keeps pglz
-            cursor.execute("ROLLBACK TO SAVEPOINT search_lz4")
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("search", "0002_fulltext"),
@@ -96,5 +77,4 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(fulltext.create, fulltext.drop),
-        migrations.RunPython(compact_vectors, migrations.RunPython.noop),
     ]

@@ -2,10 +2,11 @@
 
 A search on PostgreSQL read every match's wide document row (bodies and all,
 130 MB at 50,000 documents) to rank it; now it reads ``search_searchentry``
-only: ``search_vector`` (all text, GIN) finds the matches and is stored out
-of line, so the heap stays a few MB; ``rank_vector`` (title, topics and summary:
-weights A-C of the same vector, GIN) ranks the few that mention the words
-there. Existing rows are carried over, so no reindex is needed.
+only: ``search_vector`` (all text, GIN) finds the matches through its index,
+and ``rank_vector`` (title, topics and summary: weights A-C of the same vector,
+GIN) ranks the few that mention the words there. Existing rows are carried
+over, so search keeps working; ``search_reindex`` then rebuilds the vectors with
+the Python analysis the queries use (README).
 """
 
 from django.db import migrations
@@ -19,12 +20,12 @@ def forward(apps, schema_editor):
             "ALTER TABLE search_searchentry ADD COLUMN IF NOT EXISTS search_vector tsvector,"
             " ADD COLUMN IF NOT EXISTS rank_vector tsvector"
         )
-        # The full vector leaves the row (out of line, uncompressed: read only to
-        # re-check phrase queries); the rank vector and facets stay in it.
+        # When a row outgrows PostgreSQL's 2 kB TOAST threshold (long documents), the full
+        # vector is the one to leave it, uncompressed; ranking reads only the rank vector
+        # and counting only the facets, which stay in the row.
         cursor.execute("ALTER TABLE search_searchentry ALTER COLUMN search_vector SET STORAGE EXTERNAL")
         cursor.execute("ALTER TABLE search_searchentry ALTER COLUMN rank_vector SET STORAGE MAIN")
         cursor.execute("ALTER TABLE search_searchentry ALTER COLUMN facets SET STORAGE MAIN")
-        cursor.execute("ALTER TABLE search_searchentry SET (toast_tuple_target = 512)")
         cursor.execute(
             "UPDATE search_searchentry e SET search_vector = d.search_vector,"
             " rank_vector = ts_filter(d.search_vector, '{a,b,c}')"

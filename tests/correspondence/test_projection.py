@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 
+from portal.accounts.roles import Role
 from portal.correspondence.medcom.importing import carecommunication_import
 from portal.correspondence.models import InboxEntry, Side, Thread
 from portal.correspondence.services import (
@@ -47,8 +48,6 @@ def expected(thread) -> list[tuple]:
 
 
 def test_every_service_leaves_the_entries_as_a_rebuild_would():
-    from portal.accounts.roles import Role
-
     w = world()
     thread = open_thread(w)
     assert entries(thread) == expected(thread)

@@ -95,21 +95,20 @@ def test_the_pages_of_a_search_hold_every_match_once(corpus):
     assert len(seen) == len(set(seen)) == first.total
 
 
-def test_a_word_in_the_title_outranks_the_same_word_only_in_the_body(db, django_capture_on_commit_callbacks):
+def published_guideline(title: str, summary: str, text: str):
+    """A guideline with ``text`` as its general-practice body, published (and so indexed)."""
     from tests.content.factories import GuidelinePageFactory, markdown_body
 
+    page = GuidelinePageFactory(title=title, summary=summary, general_practice_body=markdown_body(text))
+    page.save_revision().publish()
+    return page
+
+
+def test_a_word_in_the_title_outranks_the_same_word_only_in_the_body(db, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         # The body-only page is published first, so an id order would put it first.
-        body_only = GuidelinePageFactory(
-            title="Ondt i maven",
-            summary="Udredning.",
-            general_practice_body=markdown_body("Tænk på porfyri."),
-        )
-        body_only.save_revision().publish()
-        in_title = GuidelinePageFactory(
-            title="Porfyri", summary="Sjælden sygdom.", general_practice_body=markdown_body("Udredning.")
-        )
-        in_title.save_revision().publish()
+        published_guideline("Ondt i maven", "Udredning.", "Tænk på porfyri.")
+        published_guideline("Porfyri", "Sjælden sygdom.", "Udredning.")
     for page in (1, 2):  # the first page and a later one are ranked by different statements
         result = database_backend().search(SearchRequest(query="porfyri", page_size=1, page=page))
         assert result.total == 2
@@ -177,14 +176,11 @@ def test_a_search_leaves_the_planner_settings_as_it_found_them(corpus):
 
 
 def test_quotes_and_backslashes_in_a_text_are_indexed_as_words(db, django_capture_on_commit_callbacks):
-    from tests.content.factories import GuidelinePageFactory, markdown_body
-
     with django_capture_on_commit_callbacks(execute=True):
-        page = GuidelinePageFactory(
-            title="O'Briens tegn",
-            summary="Se 'Cullens' tegn \\ og \"Greys\" tegn.",
-            general_practice_body=markdown_body("Apostrof' og \\\\backslash\\ i teksten."),
+        published_guideline(
+            "O'Briens tegn",
+            "Se 'Cullens' tegn \\ og \"Greys\" tegn.",
+            "Apostrof' og \\\\backslash\\ i teksten.",
         )
-        page.save_revision().publish()
     for word in ("briens", "cullens", "greys", "backslash"):
         assert titles(database_backend().search(SearchRequest(query=word))) == ["O'Briens tegn"], word
