@@ -12,8 +12,8 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from portal.accounts.models import Membership, Organisation
+from portal.core.deadlines import DEFAULT_WORKING_DAYS, reply_time_stats
 
-from .deadlines import DEFAULT_WORKING_DAYS, reply_time_stats
 from .models import (
     Attachment,
     InboxEntry,

@@ -19,11 +19,11 @@ from content.markdown import render_markdown
 from portal.accounts.models import HealthCouncilArea, Organisation, Specialty, User
 from portal.audit.models import AccessLogEntry
 from portal.audit.services import access_log_record
+from portal.core.deadlines import reply_due
 from portal.patients.models import PatientReference
 from portal.patients.services import patient_reference_get_or_create
 
 from . import notifications
-from .deadlines import reply_due
 from .medcom.model import PRIORITY_CATEGORY
 from .models import (
     BODY_MAX_LENGTH,

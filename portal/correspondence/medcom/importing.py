@@ -38,12 +38,12 @@ from django.utils import timezone, translation
 
 from content.markdown import render_markdown
 from portal.accounts.models import Organisation, User, sor_code_validator
+from portal.core.deadlines import reply_due
 from portal.core.uploads import HEAD_BYTES, sniff, validate_upload
 from portal.patients.models import PatientReference
 from portal.patients.services import patient_reference_get_or_create
 
 from .. import notifications
-from ..deadlines import reply_due
 from ..models import (
     BODY_MAX_LENGTH,
     SUBJECT_MAX_LENGTH,

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from portal.correspondence.deadlines import (
+from portal.core.deadlines import (
     ALL_WEEKDAYS,
     _resolve_wall_time,
     is_overdue,

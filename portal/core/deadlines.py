@@ -1,8 +1,9 @@
-"""Reply deadlines for correspondence, counted in Danish working days.
+"""Deadlines counted in Danish working days, shared by the login modules.
 
-Every message that awaits an answer carries a due time (issue 5, "Deadlines both
-ways"). This module is pure calculation: no database, no settings, so the rule can be
-tested exhaustively and reused by the conference and referral modules.
+Correspondence gives every message that awaits an answer a due time (issue 5,
+"Deadlines both ways"); conferences, referrals and focused stays count their deadlines
+the same way. This module is pure calculation: no database, no settings, so the rule
+can be tested exhaustively.
 
 The rule, as implemented by :func:`reply_due`:
 
