@@ -31,3 +31,10 @@ ROLE_ORGANISATION_KINDS = {
     Role.PRACTICE_CONSULTANT: {"kap_unit"},
     Role.ADMINISTRATOR: {"secretariat"},
 }
+
+
+# The roles that stand for a named clinician: they write, confer and refer. Never "the department".
+CLINICIAN_ROLES = frozenset({Role.GP, Role.HOSPITAL_SPECIALIST, Role.TRAINEE})
+# Medical secretaries distribute an organisation's work: they see it, assign and re-route, but do
+# not write clinically.
+DISTRIBUTOR_ROLES = frozenset({Role.MEDICAL_SECRETARY})

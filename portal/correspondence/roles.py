@@ -1,8 +1,5 @@
-"""Which roles write in threads and which distribute an inbox."""
+"""Which roles write in threads and which distribute an inbox: the shared sets from accounts."""
 
-from portal.accounts.roles import Role
+from portal.accounts.roles import CLINICIAN_ROLES, DISTRIBUTOR_ROLES
 
-# Always a named clinician writes; never "the department".
-CLINICIAN_ROLES = frozenset({Role.GP, Role.HOSPITAL_SPECIALIST, Role.TRAINEE})
-# Medical secretaries triage: they see the inbox, assign and re-route, but do not write.
-DISTRIBUTOR_ROLES = frozenset({Role.MEDICAL_SECRETARY})
+__all__ = ["CLINICIAN_ROLES", "DISTRIBUTOR_ROLES"]
