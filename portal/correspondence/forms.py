@@ -3,7 +3,6 @@
 import uuid
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import HealthCouncilArea, Organisation, Specialty, User
@@ -23,15 +22,6 @@ from .models import (
 from .selectors import Box
 
 SEARCH_MAX_LENGTH = 200
-
-
-def add_service_error(form: forms.Form, error: ValidationError) -> None:
-    """A service's ValidationError on the form: on the named field where the form has it."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class ClientTokenMixin(forms.Form):

@@ -14,7 +14,6 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -30,6 +29,7 @@ from portal.accounts.access import object_for_user_or_404
 from portal.accounts.models import Organisation, User
 from portal.audit.models import AccessLogEntry
 from portal.audit.services import access_log_record
+from portal.core.view_errors import service_call
 from portal.patients.crypto import blind_index
 from portal.patients.models import PatientReference
 
@@ -43,7 +43,6 @@ from .forms import (
     ReplyForm,
     RerouteForm,
     ThreadForm,
-    add_service_error,
 )
 from .models import Attachment, Message, Thread
 from .roles import CLINICIAN_ROLES
@@ -192,7 +191,7 @@ def thread_new(request):
         form = ThreadForm(request.POST, request.FILES, **kwargs)
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with service_call(form) as call:
                 thread, _created = services.thread_open(
                     author=request.user,
                     sender_organisation=data["sender_organisation"],
@@ -208,11 +207,7 @@ def thread_new(request):
                     request=request,
                     **form.recipient(),
                 )
-            except ValidationError as error:
-                add_service_error(form, error)
-            except PermissionDenied:
-                raise Http404 from None
-            else:
+            if call.ok:
                 messages.success(request, _("Your message has been sent."))
                 return redirect(_thread_url(thread))
         files_dropped = bool(request.FILES)
@@ -302,7 +297,7 @@ def thread_reply(request, public_id):
     form = ReplyForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_call(form) as call:
             message, created = services.message_send(
                 thread=thread,
                 author=request.user,
@@ -312,11 +307,7 @@ def thread_reply(request, public_id):
                 client_token=data["client_token"],
                 request=request,
             )
-        except ValidationError as error:
-            add_service_error(form, error)
-        except PermissionDenied:
-            raise Http404 from None
-        else:
+        if call.ok:
             if _is_htmx(request):
                 # The new message, a fresh form, and the header (whose turn, the deadline) as it is now.
                 message.read_by = []
@@ -346,14 +337,12 @@ def thread_reply(request, public_id):
 @require_POST
 def thread_claim(request, public_id):
     thread = _thread_or_404(request, public_id, "correspondence.claim_thread")
-    try:
+    with service_call() as call:
         services.thread_claim(thread=thread, user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    except PermissionDenied:
-        raise Http404 from None
-    else:
+    if call.ok:
         messages.success(request, _("You have taken the thread on."))
+    else:
+        messages.error(request, call.messages)
     return redirect(_thread_url(thread))
 
 
@@ -364,13 +353,9 @@ def thread_assign(request, public_id):
     thread = _thread_or_404(request, public_id, "correspondence.assign_thread")
     form = _assign_form(thread, request.POST)
     if form.is_valid():
-        try:
+        with service_call(form) as call:
             services.thread_assign(thread=thread, actor=request.user, assignee=form.cleaned_data["assignee"])
-        except ValidationError as error:
-            add_service_error(form, error)
-        except PermissionDenied:
-            raise Http404 from None
-        else:
+        if call.ok:
             messages.success(
                 request,
                 _("The thread has been given to %(name)s.")
@@ -387,18 +372,14 @@ def thread_reroute(request, public_id):
     thread = _thread_or_404(request, public_id, "correspondence.reroute_thread")
     form = RerouteForm(request.POST, departments=_reroute_departments(thread))
     if form.is_valid():
-        try:
+        with service_call(form) as call:
             thread = services.thread_reroute(
                 thread=thread,
                 actor=request.user,
                 to_organisation=form.cleaned_data["to_organisation"],
                 reason=form.cleaned_data["reason"],
             )
-        except ValidationError as error:
-            add_service_error(form, error)
-        except PermissionDenied:
-            raise Http404 from None
-        else:
+        if call.ok:
             messages.success(request, _("The thread has been re-routed."))
             # The user may no longer see the thread once it has left their department.
             if request.user.has_perm("correspondence.view_thread", _reload(thread)):
@@ -418,13 +399,9 @@ def thread_close(request, public_id):
     thread = _thread_or_404(request, public_id, "correspondence.close_thread")
     form = CloseForm(request.POST)
     if form.is_valid():
-        try:
+        with service_call(form) as call:
             services.thread_close(thread=thread, actor=request.user, summary=form.cleaned_data["summary"])
-        except ValidationError as error:
-            add_service_error(form, error)
-        except PermissionDenied:
-            raise Http404 from None
-        else:
+        if call.ok:
             messages.success(request, _("The thread has been closed."))
             return redirect(_thread_url(thread))
     return _thread_response(request, thread, close_form=form)
@@ -483,14 +460,12 @@ def message_medcom(request, public_id, message_id, format):
         from .medcom.exporting import message_bundle
     except ImportError:  # the exporter is not installed in this build
         raise Http404 from None
-    try:
+    with service_call() as call:
         data = message_bundle(message, actor=request.user, request=request, format=format)
-    except ValidationError as error:
+    if not call.ok:
         # Not exportable (no patient, an organisation without a SOR code): say why on the thread.
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, call.messages)
         return redirect(f"{_thread_url(message.thread)}#besked-{message.public_id}")
-    except PermissionDenied:
-        raise Http404 from None
     response = HttpResponse(data, content_type=f"{MEDCOM_CONTENT_TYPES[format]}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="carecommunication-{message.public_id}.{format}"'
     response["X-Content-Type-Options"] = "nosniff"
