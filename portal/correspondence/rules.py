@@ -107,6 +107,8 @@ def can_see_attachment_thread(user, attachment) -> bool:
 
 
 rules.add_perm("correspondence.add_thread", can_open_threads)
+# Looking a patient up by CPR number is for clinicians, who treat patients.
+rules.add_perm("correspondence.filter_by_patient", can_open_threads)
 rules.add_perm("correspondence.view_thread", can_see_thread)
 rules.add_perm("correspondence.reply_thread", can_see_thread & thread_is_open & can_write_in_thread)
 rules.add_perm("correspondence.claim_thread", can_see_thread & thread_is_open & can_claim_thread)

@@ -3,7 +3,7 @@
 Every thread, message and attachment is fetched through ``object_for_user_or_404``:
 a user outside a thread gets 404, whether it exists or not, and so does a POST to
 an action the user may not take. CPR numbers travel only in POST bodies; the inbox's
-patient filter carries a signed token for the patient reference instead.
+patient filter carries an encrypted token for the patient reference instead.
 
 Replies work as ordinary form posts (redirect after post); with htmx loaded, the
 same form posts with ``HX-Request`` and gets back the new message and a fresh form.
@@ -13,7 +13,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -45,16 +44,12 @@ from .forms import (
     ThreadForm,
 )
 from .models import Attachment, Message, Thread
+from .patient_filter import patient_from_token, patient_token
 from .roles import CLINICIAN_ROLES
 from .selectors import Box, InboxFilters
 
 INBOX_PAGE_SIZE = 25
 QUALITY_DEFAULT_DAYS = 90
-PATIENT_TOKEN_SALT = "correspondence.inbox.patient"  # noqa: S105 - a signing salt, not a secret
-# A patient filter lives for a working day; an old link in the history stops filtering.
-PATIENT_TOKEN_MAX_AGE = 12 * 60 * 60
-# No patient matches: a filter that finds nothing, without saying whether the patient exists.
-NO_PATIENT = -1
 
 
 def _box_label(box: str) -> str:
@@ -87,16 +82,6 @@ def _thread_or_404(request, public_id, perm: str) -> Thread:
 # --- The inbox ---------------------------------------------------------------------------
 
 
-def _patient_from_token(token: str) -> tuple[int | None, bool]:
-    """(patient id, expired?) from the signed filter token; never from a CPR number."""
-    if not token:
-        return None, False
-    try:
-        return int(signing.loads(token, salt=PATIENT_TOKEN_SALT, max_age=PATIENT_TOKEN_MAX_AGE)), False
-    except (signing.BadSignature, TypeError, ValueError):
-        return None, True
-
-
 @login_required
 @never_cache
 @require_GET
@@ -106,7 +91,12 @@ def inbox_view(request):
     form.is_valid()  # invalid parts are shown as errors and left out of the filter
     data = form.cleaned_data
     box = data.get("visning") or Box.AWAITING_ME
-    patient_id, patient_expired = _patient_from_token(data.get("patient", ""))
+    can_filter_by_patient = request.user.has_perm("correspondence.filter_by_patient")
+    patient_id, patient_expired = (
+        patient_from_token(user=request.user, token=data.get("patient", ""))
+        if can_filter_by_patient
+        else (None, False)
+    )
     specialty = data.get("speciale")
     filters = InboxFilters(
         specialty_id=specialty.pk if specialty else None,
@@ -137,7 +127,7 @@ def inbox_view(request):
             "rows": rows,
             "patient_filtered": patient_id is not None,
             "patient_expired": patient_expired,
-            "patient_form": PatientLookupForm(),
+            "patient_form": PatientLookupForm() if can_filter_by_patient else None,
             "filtered": any([specialty, filters.category, filters.text, patient_id is not None]),
             "can_open": request.user.has_perm("correspondence.add_thread"),
         },
@@ -149,7 +139,12 @@ def inbox_view(request):
 @require_POST
 @sensitive_post_parameters("cpr")
 def inbox_patient_filter(request):
-    """The CPR number comes in the POST body and leaves as a signed token for the patient reference."""
+    """The CPR number comes in the POST body and leaves as an encrypted token (see patient_filter).
+
+    Only clinicians look patients up; for anyone else the address does not exist.
+    """
+    if not request.user.has_perm("correspondence.filter_by_patient"):
+        raise Http404
     form = PatientLookupForm(request.POST)
     box = request.POST.get("visning")
     box = box if box in Box.ALL else Box.AWAITING_ME
@@ -171,7 +166,7 @@ def inbox_patient_filter(request):
         purpose=services.PURPOSE_CORRESPONDENCE,
         request=request,
     )
-    token = signing.dumps(patient.pk if patient else NO_PATIENT, salt=PATIENT_TOKEN_SALT)
+    token = patient_token(user=request.user, patient_id=patient.pk if patient else None)
     return redirect(f"{reverse('correspondence:inbox')}?visning={box}&patient={token}")
 
 
