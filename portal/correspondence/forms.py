@@ -22,6 +22,7 @@ from .models import (
 from .selectors import Box
 
 SEARCH_MAX_LENGTH = 200
+REVEAL_REASON_MAX_LENGTH = 150
 
 
 class ClientTokenMixin(forms.Form):
@@ -228,6 +229,17 @@ class PatientLookupForm(forms.Form):
 
     def clean_cpr(self):
         return validate_cpr(self.cleaned_data["cpr"]).cpr
+
+
+class RevealCprForm(forms.Form):
+    """Seeing the full CPR number is logged; a reason helps whoever reads the access log."""
+
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        max_length=REVEAL_REASON_MAX_LENGTH,
+        required=False,
+        help_text=_("For example: to find the patient in the records. It is kept in the access log."),
+    )
 
 
 class QualityForm(forms.Form):

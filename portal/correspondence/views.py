@@ -31,6 +31,7 @@ from portal.audit.services import access_log_record
 from portal.core.view_errors import service_call
 from portal.patients.crypto import blind_index
 from portal.patients.models import PatientReference
+from portal.patients.services import patient_cpr_reveal
 
 from . import selectors, services
 from .forms import (
@@ -41,6 +42,7 @@ from .forms import (
     QualityForm,
     ReplyForm,
     RerouteForm,
+    RevealCprForm,
     ThreadForm,
 )
 from .models import Attachment, Message, Thread
@@ -217,7 +219,7 @@ def thread_new(request):
 def _abilities(user, thread: Thread) -> dict[str, bool]:
     return {
         action: user.has_perm(f"correspondence.{action}_thread", thread)
-        for action in ("reply", "claim", "assign", "reroute", "close")
+        for action in ("reply", "claim", "assign", "reroute", "close", "reveal_cpr")
     }
 
 
@@ -272,6 +274,9 @@ def _thread_response(request, thread: Thread, *, status: int = 200, **forms):
         "reroute_form": forms.get("reroute_form")
         or (RerouteForm(departments=_reroute_departments(thread)) if can["reroute"] else None),
         "files_dropped": forms.get("files_dropped", False),
+        "reveal_form": forms.get("reveal_form")
+        or (RevealCprForm() if can["reveal_cpr"] and thread.patient_id else None),
+        "revealed_cpr": forms.get("revealed_cpr", ""),
     }
     return render(request, "correspondence/thread.html", context, status=status)
 
@@ -400,6 +405,31 @@ def thread_close(request, public_id):
             messages.success(request, _("The thread has been closed."))
             return redirect(_thread_url(thread))
     return _thread_response(request, thread, close_form=form)
+
+
+@login_required
+@never_cache
+@require_POST
+def thread_reveal_cpr(request, public_id):
+    """The full CPR number, in this response only: never in a URL, never cached, always logged.
+
+    The page that answers the POST is the thread page with the number in its header;
+    the next view of the thread shows the masked number again.
+    """
+    thread = _thread_or_404(request, public_id, "correspondence.reveal_cpr_thread")
+    if not thread.patient_id:
+        raise Http404
+    form = RevealCprForm(request.POST)
+    if not form.is_valid():
+        return _thread_response(request, thread, status=400, reveal_form=form)
+    reason = form.cleaned_data["reason"].strip()
+    purpose = f"{services.PURPOSE_CORRESPONDENCE}: {reason}" if reason else services.PURPOSE_CORRESPONDENCE
+    number = patient_cpr_reveal(patient=thread.patient, actor=request.user, purpose=purpose, request=request)
+    response = _thread_response(
+        request, thread, reveal_form=RevealCprForm(), revealed_cpr=f"{number[:6]}-{number[6:]}"
+    )
+    response["Cache-Control"] = "no-store, private"
+    return response
 
 
 # --- Files and exports ---------------------------------------------------------------------
