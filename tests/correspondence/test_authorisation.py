@@ -62,6 +62,7 @@ def test_the_matrix_by_rule(arranged):
     allowed = {(role, "thread", "view") for role in SEEING}
     allowed |= {(role, "thread", "reply") for role in SEEING - {"secretary"}}
     allowed |= {(role, "thread", "close") for role in SEEING - {"secretary"}}
+    allowed |= {(role, "thread", "reveal_cpr") for role in SEEING - {"secretary"}}
     allowed |= {("specialist", "thread", "claim")}
     allowed |= {
         (role, "thread", action) for role in ("specialist", "secretary") for action in ("assign", "reroute")
@@ -83,12 +84,13 @@ def test_the_matrix_by_rule(arranged):
             "assign": only("thread", "correspondence.assign_thread"),
             "reroute": only("thread", "correspondence.reroute_thread"),
             "close": only("thread", "correspondence.close_thread"),
+            "reveal_cpr": only("thread", "correspondence.reveal_cpr_thread"),
             "view_message": only("message", "correspondence.view_message"),
             "view_attachment": only("attachment", "correspondence.view_attachment"),
         },
         allowed=allowed,
     )
-    assert cells == 8 * 3 * 8
+    assert cells == 8 * 3 * 9
 
 
 def test_the_matrix_over_http(arranged):
