@@ -4,6 +4,11 @@ Given users by role, objects and actions, it checks *every* cell: the cells
 listed in ``allowed`` must be allowed, every other cell must be denied (deny by
 default). All wrong cells are reported together, as a table.
 
+A superuser is always in the matrix (as ``"superuser"``, unless the caller
+brings one under that name): object rules bind administrators too, so every
+module must say which cells a superuser may have, and gets every other cell
+checked as denied.
+
 Later modules plug in their own objects::
 
     assert_authorisation_matrix(
@@ -38,7 +43,19 @@ def http_ok(client_factory: Callable, url_for: Callable, *, denied_status: int =
     return action
 
 
+SUPERUSER = "superuser"
+
+
+def _with_superuser(users: dict) -> dict:
+    if SUPERUSER in users:
+        return users
+    from tests.accounts.factories import UserFactory
+
+    return {**users, SUPERUSER: UserFactory(is_superuser=True, is_staff=True, first_name="Super")}
+
+
 def assert_authorisation_matrix(*, users: dict, objects: dict, actions: dict, allowed: set) -> int:
+    users = _with_superuser(users)
     unknown = {
         cell for cell in allowed if cell[0] not in users or cell[1] not in objects or cell[2] not in actions
     }

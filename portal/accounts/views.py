@@ -11,14 +11,21 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
 
-from .forms import TokenForm
-from .two_factor import has_confirmed_device, totp_device_confirm, totp_device_pending, verify_token
+from .forms import PasswordAgainForm, TokenAndPasswordForm, TokenForm
+from .two_factor import (
+    has_confirmed_device,
+    recovery_codes_issue,
+    totp_device_confirm,
+    totp_device_pending,
+    verify_token,
+)
 
 
 def _next_url(request) -> str:
@@ -38,10 +45,16 @@ def _qr_svg(uri: str) -> str:
 @never_cache
 @login_required
 def two_factor_enrol(request):
-    if has_confirmed_device(request.user) and not request.user.is_verified():
+    adding = has_confirmed_device(request.user)
+    if adding and not request.user.is_verified():
         return redirect("two_factor_verify")
     device = totp_device_pending(request.user)
-    form = TokenForm(request.POST or None)
+    # A second authenticator (and the new recovery codes that come with it) needs the
+    # password again: an unattended, verified session must not be able to add one.
+    if adding:
+        form = TokenAndPasswordForm(request.POST or None, request=request)
+    else:
+        form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token("".join(c for c in form.cleaned_data["token"] if c.isdigit())):
             codes = totp_device_confirm(device=device)
@@ -60,8 +73,24 @@ def two_factor_enrol(request):
             "qr_svg": mark_safe(_qr_svg(device.config_url)),  # noqa: S308
             "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
             "next": _next_url(request),
+            "adding": adding,
         },
     )
+
+
+@never_cache
+@login_required
+def two_factor_recovery_codes(request):
+    """Ten new recovery codes (the old ones stop working), after the password once more."""
+    if not has_confirmed_device(request.user):
+        return redirect("two_factor_enrol")
+    if not request.user.is_verified():
+        return redirect(f"{reverse('two_factor_verify')}?next={request.path}")
+    form = PasswordAgainForm(request.POST or None, request=request)
+    if request.method == "POST" and form.is_valid():
+        codes = recovery_codes_issue(user=request.user)
+        return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": "/"})
+    return render(request, "accounts/recovery_codes_new.html", {"form": form})
 
 
 @never_cache

@@ -27,11 +27,26 @@ def _search_state() -> dict:
     return health()
 
 
+# What anyone may learn: whether each part is up, and which search path answers (the
+# database fallback or the engine). The database vendor, document counts, cluster
+# figures and error names are for staff: to others they only map the attack surface.
+PUBLIC_FIELDS = {"database": ("status",), "search": ("status", "backend")}
+
+
+def _public(checks: dict) -> dict:
+    return {
+        part: {k: v for k, v in state.items() if k in PUBLIC_FIELDS[part]} for part, state in checks.items()
+    }
+
+
 @never_cache
 @require_GET
 def healthz(request):
     checks = {"database": _database_state(), "search": _search_state()}
     healthy = checks["database"]["status"] == "ok"
+    # Without a database nobody can be recognised as staff: then everyone gets the short answer.
+    if not (healthy and request.user.is_authenticated and request.user.is_active and request.user.is_staff):
+        checks = _public(checks)
     return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
 
 

@@ -3,7 +3,6 @@
 import uuid
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import HealthCouncilArea, Organisation, Specialty, User
@@ -23,15 +22,7 @@ from .models import (
 from .selectors import Box
 
 SEARCH_MAX_LENGTH = 200
-
-
-def add_service_error(form: forms.Form, error: ValidationError) -> None:
-    """A service's ValidationError on the form: on the named field where the form has it."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+REVEAL_REASON_MAX_LENGTH = 150
 
 
 class ClientTokenMixin(forms.Form):
@@ -238,6 +229,17 @@ class PatientLookupForm(forms.Form):
 
     def clean_cpr(self):
         return validate_cpr(self.cleaned_data["cpr"]).cpr
+
+
+class RevealCprForm(forms.Form):
+    """Seeing the full CPR number is logged; a reason helps whoever reads the access log."""
+
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        max_length=REVEAL_REASON_MAX_LENGTH,
+        required=False,
+        help_text=_("For example: to find the patient in the records. It is kept in the access log."),
+    )
 
 
 class QualityForm(forms.Form):

@@ -107,11 +107,16 @@ def can_see_attachment_thread(user, attachment) -> bool:
 
 
 rules.add_perm("correspondence.add_thread", can_open_threads)
+# Looking a patient up by CPR number is for clinicians, who treat patients.
+rules.add_perm("correspondence.filter_by_patient", can_open_threads)
 rules.add_perm("correspondence.view_thread", can_see_thread)
 rules.add_perm("correspondence.reply_thread", can_see_thread & thread_is_open & can_write_in_thread)
 rules.add_perm("correspondence.claim_thread", can_see_thread & thread_is_open & can_claim_thread)
 rules.add_perm("correspondence.assign_thread", can_see_thread & thread_is_open & distributes_recipient_inbox)
 rules.add_perm("correspondence.reroute_thread", can_see_thread & thread_is_open & distributes_recipient_inbox)
 rules.add_perm("correspondence.close_thread", can_see_thread & thread_is_open & can_write_in_thread)
+# The full CPR number is for the clinicians who write in the thread (secretaries
+# distribute the inbox, they do not treat); every reveal is logged.
+rules.add_perm("correspondence.reveal_cpr_thread", can_see_thread & can_write_in_thread)
 rules.add_perm("correspondence.view_message", can_see_message_thread)
 rules.add_perm("correspondence.view_attachment", can_see_attachment_thread)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("<uuid:public_id>/tildel/", views.thread_assign, name="assign"),
     path("<uuid:public_id>/omvisiter/", views.thread_reroute, name="reroute"),
     path("<uuid:public_id>/luk/", views.thread_close, name="close"),
+    path("<uuid:public_id>/cpr/", views.thread_reveal_cpr, name="reveal_cpr"),
     path("<uuid:public_id>/bilag/<uuid:attachment_id>/", views.attachment_download, name="attachment"),
     path(
         "<uuid:public_id>/beskeder/<uuid:message_id>/medcom.json",

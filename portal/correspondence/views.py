@@ -3,7 +3,7 @@
 Every thread, message and attachment is fetched through ``object_for_user_or_404``:
 a user outside a thread gets 404, whether it exists or not, and so does a POST to
 an action the user may not take. CPR numbers travel only in POST bodies; the inbox's
-patient filter carries a signed token for the patient reference instead.
+patient filter carries an encrypted token for the patient reference instead.
 
 Replies work as ordinary form posts (redirect after post); with htmx loaded, the
 same form posts with ``HX-Request`` and gets back the new message and a fresh form.
@@ -13,8 +13,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -30,8 +28,10 @@ from portal.accounts.access import object_for_user_or_404
 from portal.accounts.models import Organisation, User
 from portal.audit.models import AccessLogEntry
 from portal.audit.services import access_log_record
+from portal.core.view_errors import service_call
 from portal.patients.crypto import blind_index
 from portal.patients.models import PatientReference
+from portal.patients.services import patient_cpr_reveal
 
 from . import selectors, services
 from .forms import (
@@ -42,20 +42,16 @@ from .forms import (
     QualityForm,
     ReplyForm,
     RerouteForm,
+    RevealCprForm,
     ThreadForm,
-    add_service_error,
 )
 from .models import Attachment, Message, Thread
+from .patient_filter import patient_from_token, patient_token
 from .roles import CLINICIAN_ROLES
 from .selectors import Box, InboxFilters
 
 INBOX_PAGE_SIZE = 25
 QUALITY_DEFAULT_DAYS = 90
-PATIENT_TOKEN_SALT = "correspondence.inbox.patient"  # noqa: S105 - a signing salt, not a secret
-# A patient filter lives for a working day; an old link in the history stops filtering.
-PATIENT_TOKEN_MAX_AGE = 12 * 60 * 60
-# No patient matches: a filter that finds nothing, without saying whether the patient exists.
-NO_PATIENT = -1
 
 
 def _box_label(box: str) -> str:
@@ -88,16 +84,6 @@ def _thread_or_404(request, public_id, perm: str) -> Thread:
 # --- The inbox ---------------------------------------------------------------------------
 
 
-def _patient_from_token(token: str) -> tuple[int | None, bool]:
-    """(patient id, expired?) from the signed filter token; never from a CPR number."""
-    if not token:
-        return None, False
-    try:
-        return int(signing.loads(token, salt=PATIENT_TOKEN_SALT, max_age=PATIENT_TOKEN_MAX_AGE)), False
-    except (signing.BadSignature, TypeError, ValueError):
-        return None, True
-
-
 @login_required
 @never_cache
 @require_GET
@@ -107,7 +93,12 @@ def inbox_view(request):
     form.is_valid()  # invalid parts are shown as errors and left out of the filter
     data = form.cleaned_data
     box = data.get("visning") or Box.AWAITING_ME
-    patient_id, patient_expired = _patient_from_token(data.get("patient", ""))
+    can_filter_by_patient = request.user.has_perm("correspondence.filter_by_patient")
+    patient_id, patient_expired = (
+        patient_from_token(user=request.user, token=data.get("patient", ""))
+        if can_filter_by_patient
+        else (None, False)
+    )
     specialty = data.get("speciale")
     filters = InboxFilters(
         specialty_id=specialty.pk if specialty else None,
@@ -138,7 +129,7 @@ def inbox_view(request):
             "rows": rows,
             "patient_filtered": patient_id is not None,
             "patient_expired": patient_expired,
-            "patient_form": PatientLookupForm(),
+            "patient_form": PatientLookupForm() if can_filter_by_patient else None,
             "filtered": any([specialty, filters.category, filters.text, patient_id is not None]),
             "can_open": request.user.has_perm("correspondence.add_thread"),
         },
@@ -150,7 +141,12 @@ def inbox_view(request):
 @require_POST
 @sensitive_post_parameters("cpr")
 def inbox_patient_filter(request):
-    """The CPR number comes in the POST body and leaves as a signed token for the patient reference."""
+    """The CPR number comes in the POST body and leaves as an encrypted token (see patient_filter).
+
+    Only clinicians look patients up; for anyone else the address does not exist.
+    """
+    if not request.user.has_perm("correspondence.filter_by_patient"):
+        raise Http404
     form = PatientLookupForm(request.POST)
     box = request.POST.get("visning")
     box = box if box in Box.ALL else Box.AWAITING_ME
@@ -172,7 +168,7 @@ def inbox_patient_filter(request):
         purpose=services.PURPOSE_CORRESPONDENCE,
         request=request,
     )
-    token = signing.dumps(patient.pk if patient else NO_PATIENT, salt=PATIENT_TOKEN_SALT)
+    token = patient_token(user=request.user, patient_id=patient.pk if patient else None)
     return redirect(f"{reverse('correspondence:inbox')}?visning={box}&patient={token}")
 
 
@@ -192,7 +188,7 @@ def thread_new(request):
         form = ThreadForm(request.POST, request.FILES, **kwargs)
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with service_call(form) as call:
                 thread, _created = services.thread_open(
                     author=request.user,
                     sender_organisation=data["sender_organisation"],
@@ -208,11 +204,7 @@ def thread_new(request):
                     request=request,
                     **form.recipient(),
                 )
-            except ValidationError as error:
-                add_service_error(form, error)
-            except PermissionDenied:
-                raise Http404 from None
-            else:
+            if call.ok:
                 messages.success(request, _("Your message has been sent."))
                 return redirect(_thread_url(thread))
         files_dropped = bool(request.FILES)
@@ -227,7 +219,7 @@ def thread_new(request):
 def _abilities(user, thread: Thread) -> dict[str, bool]:
     return {
         action: user.has_perm(f"correspondence.{action}_thread", thread)
-        for action in ("reply", "claim", "assign", "reroute", "close")
+        for action in ("reply", "claim", "assign", "reroute", "close", "reveal_cpr")
     }
 
 
@@ -282,6 +274,9 @@ def _thread_response(request, thread: Thread, *, status: int = 200, **forms):
         "reroute_form": forms.get("reroute_form")
         or (RerouteForm(departments=_reroute_departments(thread)) if can["reroute"] else None),
         "files_dropped": forms.get("files_dropped", False),
+        "reveal_form": forms.get("reveal_form")
+        or (RevealCprForm() if can["reveal_cpr"] and thread.patient_id else None),
+        "revealed_cpr": forms.get("revealed_cpr", ""),
     }
     return render(request, "correspondence/thread.html", context, status=status)
 
@@ -302,7 +297,7 @@ def thread_reply(request, public_id):
     form = ReplyForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_call(form) as call:
             message, created = services.message_send(
                 thread=thread,
                 author=request.user,
@@ -312,11 +307,7 @@ def thread_reply(request, public_id):
                 client_token=data["client_token"],
                 request=request,
             )
-        except ValidationError as error:
-            add_service_error(form, error)
-        except PermissionDenied:
-            raise Http404 from None
-        else:
+        if call.ok:
             if _is_htmx(request):
                 # The new message, a fresh form, and the header (whose turn, the deadline) as it is now.
                 message.read_by = []
@@ -346,14 +337,12 @@ def thread_reply(request, public_id):
 @require_POST
 def thread_claim(request, public_id):
     thread = _thread_or_404(request, public_id, "correspondence.claim_thread")
-    try:
+    with service_call() as call:
         services.thread_claim(thread=thread, user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    except PermissionDenied:
-        raise Http404 from None
-    else:
+    if call.ok:
         messages.success(request, _("You have taken the thread on."))
+    else:
+        messages.error(request, call.messages)
     return redirect(_thread_url(thread))
 
 
@@ -364,13 +353,9 @@ def thread_assign(request, public_id):
     thread = _thread_or_404(request, public_id, "correspondence.assign_thread")
     form = _assign_form(thread, request.POST)
     if form.is_valid():
-        try:
+        with service_call(form) as call:
             services.thread_assign(thread=thread, actor=request.user, assignee=form.cleaned_data["assignee"])
-        except ValidationError as error:
-            add_service_error(form, error)
-        except PermissionDenied:
-            raise Http404 from None
-        else:
+        if call.ok:
             messages.success(
                 request,
                 _("The thread has been given to %(name)s.")
@@ -387,18 +372,14 @@ def thread_reroute(request, public_id):
     thread = _thread_or_404(request, public_id, "correspondence.reroute_thread")
     form = RerouteForm(request.POST, departments=_reroute_departments(thread))
     if form.is_valid():
-        try:
+        with service_call(form) as call:
             thread = services.thread_reroute(
                 thread=thread,
                 actor=request.user,
                 to_organisation=form.cleaned_data["to_organisation"],
                 reason=form.cleaned_data["reason"],
             )
-        except ValidationError as error:
-            add_service_error(form, error)
-        except PermissionDenied:
-            raise Http404 from None
-        else:
+        if call.ok:
             messages.success(request, _("The thread has been re-routed."))
             # The user may no longer see the thread once it has left their department.
             if request.user.has_perm("correspondence.view_thread", _reload(thread)):
@@ -418,16 +399,37 @@ def thread_close(request, public_id):
     thread = _thread_or_404(request, public_id, "correspondence.close_thread")
     form = CloseForm(request.POST)
     if form.is_valid():
-        try:
+        with service_call(form) as call:
             services.thread_close(thread=thread, actor=request.user, summary=form.cleaned_data["summary"])
-        except ValidationError as error:
-            add_service_error(form, error)
-        except PermissionDenied:
-            raise Http404 from None
-        else:
+        if call.ok:
             messages.success(request, _("The thread has been closed."))
             return redirect(_thread_url(thread))
     return _thread_response(request, thread, close_form=form)
+
+
+@login_required
+@never_cache
+@require_POST
+def thread_reveal_cpr(request, public_id):
+    """The full CPR number, in this response only: never in a URL, never cached, always logged.
+
+    The page that answers the POST is the thread page with the number in its header;
+    the next view of the thread shows the masked number again.
+    """
+    thread = _thread_or_404(request, public_id, "correspondence.reveal_cpr_thread")
+    if not thread.patient_id:
+        raise Http404
+    form = RevealCprForm(request.POST)
+    if not form.is_valid():
+        return _thread_response(request, thread, status=400, reveal_form=form)
+    reason = form.cleaned_data["reason"].strip()
+    purpose = f"{services.PURPOSE_CORRESPONDENCE}: {reason}" if reason else services.PURPOSE_CORRESPONDENCE
+    number = patient_cpr_reveal(patient=thread.patient, actor=request.user, purpose=purpose, request=request)
+    response = _thread_response(
+        request, thread, reveal_form=RevealCprForm(), revealed_cpr=f"{number[:6]}-{number[6:]}"
+    )
+    response["Cache-Control"] = "no-store, private"
+    return response
 
 
 # --- Files and exports ---------------------------------------------------------------------
@@ -483,14 +485,12 @@ def message_medcom(request, public_id, message_id, format):
         from .medcom.exporting import message_bundle
     except ImportError:  # the exporter is not installed in this build
         raise Http404 from None
-    try:
+    with service_call() as call:
         data = message_bundle(message, actor=request.user, request=request, format=format)
-    except ValidationError as error:
+    if not call.ok:
         # Not exportable (no patient, an organisation without a SOR code): say why on the thread.
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, call.messages)
         return redirect(f"{_thread_url(message.thread)}#besked-{message.public_id}")
-    except PermissionDenied:
-        raise Http404 from None
     response = HttpResponse(data, content_type=f"{MEDCOM_CONTENT_TYPES[format]}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="carecommunication-{message.public_id}.{format}"'
     response["X-Content-Type-Options"] = "nosniff"

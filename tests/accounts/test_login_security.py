@@ -201,3 +201,62 @@ def test_password_reset_mail_is_sent(client, editor):
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert "/admin/password_reset/confirm/" in mail.outbox[0].body
+
+
+# -- a second factor or new recovery codes need the password again ------------------------------
+
+
+@pytest.fixture
+def verified_editor(client, editor):
+    from tests.accounts.login import verified_login
+
+    device = verified_login(client, editor)
+    return editor, device
+
+
+def test_adding_a_second_authenticator_asks_for_the_password(client, verified_editor):
+    editor, _first = verified_editor
+    page = client.get("/konto/2fa/opret/")
+    assert page.status_code == 200 and 'type="password"' in page.content.decode()
+    second = TOTPDevice.objects.get(user=editor, confirmed=False)
+
+    without = client.post("/konto/2fa/opret/", {"token": totp_now(second)})
+    assert without.status_code == 200 and "codes" not in without.context
+    wrong = client.post("/konto/2fa/opret/", {"token": totp_now(second), "password": "gaet-igen"})
+    assert "Adgangskoden er ikke rigtig" in wrong.content.decode()
+    assert "gaet-igen" not in wrong.content.decode()  # never echoed back
+    second.refresh_from_db()
+    assert not second.confirmed
+
+    second.throttle_reset()
+    done = client.post("/konto/2fa/opret/", {"token": totp_now(second), "password": PASSWORD})
+    assert done.status_code == 200 and len(done.context["codes"]) == 10
+    assert TOTPDevice.objects.filter(user=editor, confirmed=True).count() == 2
+
+
+def test_the_first_authenticator_needs_no_second_password(client, editor):
+    assert login(client, editor.email).status_code == 302
+    assert 'type="password"' not in client.get("/konto/2fa/opret/").content.decode()
+
+
+def test_new_recovery_codes_ask_for_the_password(client, verified_editor):
+    editor, _device = verified_editor
+    from portal.accounts.two_factor import recovery_codes_issue
+
+    old = recovery_codes_issue(user=editor)
+    url = "/konto/2fa/gendannelseskoder/"
+    assert client.get(url).status_code == 200
+    wrong = client.post(url, {"password": "forkert"})
+    assert wrong.status_code == 200 and "Adgangskoden er ikke rigtig" in wrong.content.decode()
+    assert StaticToken.objects.filter(device__user=editor).count() == 10  # the old codes still stand
+    done = client.post(url, {"password": PASSWORD})
+    new = done.context["codes"]
+    assert len(new) == 10 and not set(new) & set(old)
+
+
+def test_wrong_passwords_here_count_towards_the_lockout(client, verified_editor, settings):
+    from axes.models import AccessAttempt
+
+    for _ in range(2):
+        client.post("/konto/2fa/gendannelseskoder/", {"password": "forkert"})
+    assert AccessAttempt.objects.filter(username=verified_editor[0].email).get().failures_since_start == 2

@@ -1,7 +1,8 @@
 """Threads, messages and attachments in the authorisation matrix, by rule and over HTTP.
 
 Participants and the receiving department's members see a thread; everyone else,
-a second GP included, gets 404 (not 403: the thread's existence is not revealed).
+a second GP and the portal's administrators (superusers) included, gets 404 (not
+403: the thread's existence is not revealed). The harness adds the superuser row.
 """
 
 import pytest
@@ -61,6 +62,7 @@ def test_the_matrix_by_rule(arranged):
     allowed = {(role, "thread", "view") for role in SEEING}
     allowed |= {(role, "thread", "reply") for role in SEEING - {"secretary"}}
     allowed |= {(role, "thread", "close") for role in SEEING - {"secretary"}}
+    allowed |= {(role, "thread", "reveal_cpr") for role in SEEING - {"secretary"}}
     allowed |= {("specialist", "thread", "claim")}
     allowed |= {
         (role, "thread", action) for role in ("specialist", "secretary") for action in ("assign", "reroute")
@@ -82,12 +84,13 @@ def test_the_matrix_by_rule(arranged):
             "assign": only("thread", "correspondence.assign_thread"),
             "reroute": only("thread", "correspondence.reroute_thread"),
             "close": only("thread", "correspondence.close_thread"),
+            "reveal_cpr": only("thread", "correspondence.reveal_cpr_thread"),
             "view_message": only("message", "correspondence.view_message"),
             "view_attachment": only("attachment", "correspondence.view_attachment"),
         },
         allowed=allowed,
     )
-    assert cells == 7 * 3 * 8
+    assert cells == 8 * 3 * 9
 
 
 def test_the_matrix_over_http(arranged):
@@ -97,7 +100,7 @@ def test_the_matrix_over_http(arranged):
     cells = assert_authorisation_matrix(
         users=users, objects=objects, actions={"open": http_ok(Client, _url)}, allowed=allowed
     )
-    assert cells == 7 * 2
+    assert cells == 8 * 2
 
 
 def test_medcom_export_urls_are_404_outside_the_thread(arranged):
@@ -125,3 +128,39 @@ def test_an_unshared_inbox_hides_threads_from_members_who_are_not_in_them(arrang
     assert client.get(_url(objects["thread"])).status_code == 404
     verified_login(client, users["gp"])  # the opener is a participant
     assert client.get(_url(objects["thread"])).status_code == 200
+
+
+def test_the_demo_administrator_can_neither_read_nor_act_on_a_thread(arranged):
+    """A superuser who administers the portal (an ADMINISTRATOR membership too) gets 404 everywhere."""
+    from portal.accounts.models import Organisation
+    from tests.accounts.login import verified_login
+
+    w, _users, objects = arranged
+    thread, attachment = objects["thread"], objects["attachment"]
+    secretariat = Organisation.objects.create(kind=Organisation.Kind.SECRETARIAT, name="Sekretariatet")
+    admin = member(secretariat, Role.ADMINISTRATOR, is_superuser=True, is_staff=True)
+    client = Client()
+    verified_login(client, admin)
+    message = objects["message"]
+
+    assert client.get(_url(thread)).status_code == 404
+    assert client.get(_url(attachment)).status_code == 404
+    for name in ("medcom_json", "medcom_xml"):
+        url = reverse(
+            f"correspondence:{name}", kwargs={"public_id": thread.public_id, "message_id": message.public_id}
+        )
+        assert client.get(url).status_code == 404
+
+    def post(name, data):
+        url = reverse(f"correspondence:{name}", kwargs={"public_id": thread.public_id})
+        return client.post(url, data).status_code
+
+    assert post("claim", {}) == 404
+    assert post("reply", {"body": "Administratoren svarer"}) == 404
+    assert post("assign", {"assignee": w.specialist.pk}) == 404
+    assert post("reroute", {"to_organisation": w.other_department.pk, "reason": "x"}) == 404
+    assert post("close", {"summary": "Lukket af administrator"}) == 404
+    thread.refresh_from_db()
+    assert thread.assignee_id is None and thread.is_open
+    assert thread.recipient_organisation == w.department and thread.messages.count() == 1
+    assert not client.get(reverse("correspondence:inbox")).context["rows"]
