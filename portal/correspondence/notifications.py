@@ -13,10 +13,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import Membership
+from portal.accounts.roles import CLINICIAN_ROLES, DISTRIBUTOR_ROLES
 from portal.outbox.services import outbox_email_enqueue
 
 from .models import InboxSettings, Message, Participant, Side, Thread
-from .roles import CLINICIAN_ROLES, DISTRIBUTOR_ROLES
 
 logger = logging.getLogger(__name__)
 

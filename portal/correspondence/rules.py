@@ -7,9 +7,11 @@ its members (secretaries, who distribute the inbox, always see it).
 
 import rules
 
+from portal.accounts.roles import CLINICIAN_ROLES, DISTRIBUTOR_ROLES
+from portal.accounts.selectors import memberships_for_user, user_has_role_in, user_is_clinician
+
 from .models import Side, Thread
-from .roles import CLINICIAN_ROLES, DISTRIBUTOR_ROLES
-from .selectors import user_memberships
+from .selectors import sees_inbox_of
 
 
 def sides_of(user, thread: Thread) -> set[str]:
@@ -17,11 +19,11 @@ def sides_of(user, thread: Thread) -> set[str]:
     if not user.is_authenticated or thread is None:
         return set()
     sides = {p.side for p in _participations(user, thread)}
-    for membership in user_memberships(user):
+    for membership in memberships_for_user(user):
+        if not sees_inbox_of(user, membership):
+            continue
         for side in (Side.SENDER, Side.RECIPIENT):
-            if membership.organisation_id == _organisation_id(thread, side) and (
-                membership.shares_inbox or membership.role in DISTRIBUTOR_ROLES
-            ):
+            if membership.organisation_id == _organisation_id(thread, side):
                 sides.add(side)
     return sides
 
@@ -34,7 +36,7 @@ def writing_side(user, thread: Thread) -> str | None:
     for participant in _participations(user, thread):
         return participant.side
     for side in (Side.RECIPIENT, Side.SENDER):
-        if side in sides_of(user, thread) and _has_role_in(
+        if side in sides_of(user, thread) and user_has_role_in(
             user, _organisation_id(thread, side), CLINICIAN_ROLES
         ):
             return side
@@ -53,10 +55,6 @@ def _participations(user, thread):
 
 def _organisation_id(thread: Thread, side: str) -> int:
     return thread.sender_organisation_id if side == Side.SENDER else thread.recipient_organisation_id
-
-
-def _has_role_in(user, organisation_id: int, roles_: frozenset) -> bool:
-    return any(m.organisation_id == organisation_id and m.role in roles_ for m in user_memberships(user))
 
 
 @rules.predicate
@@ -79,21 +77,21 @@ def can_claim_thread(user, thread) -> bool:
     return (
         thread is not None
         and thread.assignee_id is None
-        and _has_role_in(user, thread.recipient_organisation_id, CLINICIAN_ROLES)
+        and user_has_role_in(user, thread.recipient_organisation_id, CLINICIAN_ROLES)
     )
 
 
 @rules.predicate
 def distributes_recipient_inbox(user, thread) -> bool:
     """Secretaries and clinicians of the receiving organisation assign and re-route."""
-    return thread is not None and _has_role_in(
+    return thread is not None and user_has_role_in(
         user, thread.recipient_organisation_id, CLINICIAN_ROLES | DISTRIBUTOR_ROLES
     )
 
 
 @rules.predicate
 def can_open_threads(user) -> bool:
-    return user.is_authenticated and any(m.role in CLINICIAN_ROLES for m in user_memberships(user))
+    return user.is_authenticated and user_is_clinician(user)
 
 
 @rules.predicate

@@ -12,6 +12,8 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from portal.accounts.models import Membership, Organisation
+from portal.accounts.roles import DISTRIBUTOR_ROLES
+from portal.accounts.selectors import memberships_for_user
 from portal.core.deadlines import DEFAULT_WORKING_DAYS, reply_time_stats
 
 from .models import (
@@ -24,42 +26,32 @@ from .models import (
     SpecialtyDeadline,
     Thread,
 )
-from .roles import CLINICIAN_ROLES, DISTRIBUTOR_ROLES
 
 
-def user_memberships(user) -> list[Membership]:
-    """The user's memberships, each with ``shares_inbox``; cached on the user object for the request."""
-    cached = getattr(user, "_correspondence_memberships", None)
+def inbox_sharing(user) -> dict[int, bool]:
+    """For each of the user's organisations, whether it shares its inbox with all members;
+    cached on the user object for the request (rules ask for every row of an inbox)."""
+    cached = getattr(user, "_correspondence_inbox_sharing", None)
     if cached is None:
-        shares = InboxSettings.objects.filter(organisation=OuterRef("organisation_id")).values(
-            "shared_with_members"
+        ids = {m.organisation_id for m in memberships_for_user(user)}
+        restricted = set(
+            InboxSettings.objects.filter(organisation_id__in=ids, shared_with_members=False).values_list(
+                "organisation_id", flat=True
+            )
         )
-        cached = list(
-            Membership.objects.filter(user=user)
-            .select_related("organisation")
-            .annotate(inbox_shared=Subquery(shares[:1]))
-        )
-        for membership in cached:
-            # No settings row: the default, shared.
-            membership.shares_inbox = membership.inbox_shared is not False
-        user._correspondence_memberships = cached
+        # No settings row: the default, shared.
+        cached = {organisation_id: organisation_id not in restricted for organisation_id in ids}
+        user._correspondence_inbox_sharing = cached
     return cached
 
 
+def sees_inbox_of(user, membership: Membership) -> bool:
+    """Secretaries distribute the inbox, so they always see it; others when it is shared."""
+    return membership.role in DISTRIBUTOR_ROLES or inbox_sharing(user).get(membership.organisation_id, True)
+
+
 def _seeing_organisation_ids(user) -> list[int]:
-    return sorted(
-        {m.organisation_id for m in user_memberships(user) if m.shares_inbox or m.role in DISTRIBUTOR_ROLES}
-    )
-
-
-def user_clinician_organisations(user) -> list[Organisation]:
-    """The practices and departments the user may write from."""
-    seen, result = set(), []
-    for membership in user_memberships(user):
-        if membership.role in CLINICIAN_ROLES and membership.organisation_id not in seen:
-            seen.add(membership.organisation_id)
-            result.append(membership.organisation)
-    return result
+    return sorted({m.organisation_id for m in memberships_for_user(user) if sees_inbox_of(user, m)})
 
 
 class Box:
@@ -95,7 +87,7 @@ def _box_condition(user, box: str, now: datetime) -> Q:
     """What puts a thread in ``box`` for ``user``, on one of its visible inbox entries: used by
     the list and the counts. Every entry carries its thread's columns; ``user``/``side`` say
     whose way in it is, so "I take part as sender" is the user's own entry."""
-    my_organisations = [m.organisation_id for m in user_memberships(user)]
+    my_organisations = [m.organisation_id for m in memberships_for_user(user)]
     open_ = Q(status=Thread.Status.OPEN)
     if box == Box.AWAITING_ME:
         return open_ & (

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from content.markdown import render_markdown
 from portal.accounts.models import HealthCouncilArea, Organisation, Specialty, User
+from portal.accounts.roles import CLINICIAN_ROLES
+from portal.accounts.selectors import user_has_role_in
 from portal.audit.models import AccessLogEntry
 from portal.audit.services import access_log_record
 from portal.core.deadlines import reply_due
@@ -39,9 +41,8 @@ from .models import (
     Thread,
     ThreadEvent,
 )
-from .roles import CLINICIAN_ROLES
 from .rules import sides_of, writing_side
-from .selectors import receiving_departments, reply_working_days, user_memberships
+from .selectors import receiving_departments, reply_working_days
 
 # Recorded evidence in the access log, in Danish whatever the interface language.
 PURPOSE_CORRESPONDENCE = "Korrespondance om patienten"
@@ -159,10 +160,7 @@ def thread_open(
         existing = Thread.objects.filter(opened_by=author, client_token=client_token).first()
         if existing:
             return existing, False
-    if not any(
-        m.organisation_id == sender_organisation.pk and m.role in CLINICIAN_ROLES
-        for m in user_memberships(author)
-    ):
+    if not user_has_role_in(author, sender_organisation.pk, CLINICIAN_ROLES):
         raise PermissionDenied("Only a clinician of the sending organisation opens a thread from it.")
     subject = _require_text(subject, field="subject", label=_("The subject"), max_length=SUBJECT_MAX_LENGTH)
     body = _require_text(body, field="body", label=_("The message"), max_length=BODY_MAX_LENGTH)

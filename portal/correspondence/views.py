@@ -26,6 +26,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal.accounts.access import object_for_user_or_404
 from portal.accounts.models import Organisation, User
+from portal.accounts.roles import CLINICIAN_ROLES
+from portal.accounts.selectors import user_clinician_organisations
 from portal.audit.models import AccessLogEntry
 from portal.audit.services import access_log_record
 from portal.core.view_errors import service_call
@@ -47,7 +49,6 @@ from .forms import (
 )
 from .models import Attachment, Message, Thread
 from .patient_filter import patient_from_token, patient_token
-from .roles import CLINICIAN_ROLES
 from .selectors import Box, InboxFilters
 
 INBOX_PAGE_SIZE = 25
@@ -181,7 +182,7 @@ def inbox_patient_filter(request):
 def thread_new(request):
     if not request.user.has_perm("correspondence.add_thread"):
         raise Http404
-    senders = selectors.user_clinician_organisations(request.user)
+    senders = user_clinician_organisations(request.user)
     kwargs = {"user": request.user, "sender_organisations": senders}
     files_dropped = False
     if request.method == "POST":
