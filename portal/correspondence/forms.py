@@ -9,7 +9,6 @@ from portal.accounts.models import HealthCouncilArea, Organisation, Specialty, U
 from portal.core.uploads import AttachmentsField
 from portal.patients.cpr import POSSIBLE_TYPO_HINT, validate_cpr
 
-from .medcom.model import PRIORITY_CATEGORY
 from .models import (
     BODY_MAX_LENGTH,
     REASON_MAX_LENGTH,
@@ -147,11 +146,6 @@ class ThreadForm(ClientTokenMixin):
             self.add_error("department", _("Choose the department you write to."))
         elif kind == self.TO_PRACTICE and not data.get("practice"):
             self.add_error("practice", _("Choose the general practice you write to."))
-        category = data.get("category")
-        if category == Category.OTHER and not data.get("topic", "").strip():
-            self.add_error("topic", _("A thread in the category “other” needs a topic."))
-        if data.get("priority") and category and category != PRIORITY_CATEGORY:
-            self.add_error("priority", _("Priority can only be given when the thread concerns a referral."))
         if data.get("cpr") and self.possible_typo and not data.get("cpr_checked"):
             self.add_error("cpr", POSSIBLE_TYPO_HINT)
         return data

@@ -16,6 +16,7 @@ up would tell a curious user how many threads exist and invite guessing.
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -188,6 +189,18 @@ class Thread(models.Model):
 
     def __str__(self):
         return self.subject
+
+    def clean(self):
+        # The one home of MedCom's rule for category, topic and priority: forms, services and
+        # the import all reach it through full_clean(). The check constraints above only keep
+        # rows that bypass full_clean() honest.
+        errors = {}
+        if self.category == Category.OTHER and not self.topic.strip():
+            errors["topic"] = _("A thread in the category “other” needs a topic.")
+        if self.priority and self.category != PRIORITY_CATEGORY:
+            errors["priority"] = _("Priority can only be given when the thread concerns a referral.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_open(self) -> bool:

@@ -26,14 +26,12 @@ from portal.patients.models import PatientReference
 from portal.patients.services import patient_reference_get_or_create
 
 from . import notifications
-from .medcom.model import PRIORITY_CATEGORY
 from .models import (
     BODY_MAX_LENGTH,
     REASON_MAX_LENGTH,
     SUBJECT_MAX_LENGTH,
     SUMMARY_MAX_LENGTH,
     Attachment,
-    Category,
     Message,
     Participant,
     ReadMark,
@@ -64,18 +62,6 @@ def _require_text(value: str, *, field: str, label: str, max_length: int) -> str
             {field: _("%(label)s contains characters that cannot be saved.") % {"label": label}}
         )
     return value
-
-
-def _check_category(*, category: str, topic: str, priority: str) -> None:
-    errors = {}
-    if category not in Category.values:
-        errors["category"] = _("Choose a category from the list.")
-    if category == Category.OTHER and not topic.strip():
-        errors["topic"] = _("A thread in the category “other” needs a topic.")
-    if priority and category != PRIORITY_CATEGORY:
-        errors["priority"] = _("Priority can only be given when the thread concerns a referral.")
-    if errors:
-        raise ValidationError(errors)
 
 
 def _author_fields(author: User, organisation: Organisation) -> dict:
@@ -165,7 +151,6 @@ def thread_open(
     subject = _require_text(subject, field="subject", label=_("The subject"), max_length=SUBJECT_MAX_LENGTH)
     body = _require_text(body, field="body", label=_("The message"), max_length=BODY_MAX_LENGTH)
     topic = (topic or "").strip()[:60]
-    _check_category(category=category, topic=topic, priority=priority)
 
     if recipient_organisation is None:
         if specialty is None or area is None:
