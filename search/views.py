@@ -1,12 +1,15 @@
 """The public search page, the JSON search API and the header's autocomplete.
 
 All three ask ``search.backends`` and render the same ``SearchResult``; none
-of them knows which page models exist. Any input answers 200: the request is
-cleaned and capped in ``SearchRequest.from_params``, never refused.
+of them knows which page models exist. Any input up to ``MAX_QUERY_LENGTH``
+characters answers 200 (cleaned in ``SearchRequest.from_params``); a longer
+query answers 400 with a Danish message: the search box takes no more, so only
+a pasted URL or a script sends it, and it is refused before any backend runs.
 """
 
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from search import backends
@@ -17,14 +20,26 @@ PAGE_PARAMS = {"sector": "sektor", "specialty": "speciale", "topic": "emne", "pa
 FACET_PARAMS = {"type": "type", "sector": "sektor", "specialty": "speciale", "topic": "emne"}
 
 
+def _query_too_long(request) -> str:
+    """The Danish message for an over-long ``q``, or "" when it is short enough."""
+    query = str(request.GET.get("q", "") or "").replace("\x00", "").strip()
+    if len(query) <= MAX_QUERY_LENGTH:
+        return ""
+    return _("Your search is too long. Please use at most %(n)d characters.") % {"n": MAX_QUERY_LENGTH}
+
+
+def _json_too_long(message: str) -> JsonResponse:
+    return JsonResponse({"error": message}, status=400, json_dumps_params={"ensure_ascii": False})
+
+
 @require_safe
 def search(request):
+    if message := _query_too_long(request):
+        return render(request, "400.html", {"message": message}, status=400)
     search_request = SearchRequest.from_params(request.GET, names=PAGE_PARAMS)
     result = backends.search(search_request) if search_request.query else None
     facets = []
     if result is not None:
-        from django.utils.translation import gettext as _
-
         headings = {
             "type": _("Type"),
             "sector": _("Sector"),
@@ -54,6 +69,8 @@ def search(request):
 @require_safe
 def search_api(request):
     """``GET /api/v1/search?q=&type=&sector=&specialty=&topic=&page=`` as JSON."""
+    if message := _query_too_long(request):
+        return _json_too_long(message)
     search_request = SearchRequest.from_params(request.GET)
     result = backends.search(search_request)
     return JsonResponse(result.as_json(), json_dumps_params={"ensure_ascii": False})
@@ -62,6 +79,8 @@ def search_api(request):
 @require_safe
 def autocomplete_api(request):
     """Titles for the header search box while typing; an empty list for short input."""
+    if message := _query_too_long(request):
+        return _json_too_long(message)
     text = str(request.GET.get("q", "")).replace("\x00", "")[:100].strip()
     suggestions = backends.autocomplete(text) if len(text) >= 2 else []
     return JsonResponse(

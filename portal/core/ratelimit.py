@@ -19,9 +19,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import ngettext
 
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -92,6 +93,8 @@ class Rule:
     methods: frozenset
     # (scope in RATE_LIMITS, function giving the client's key within that scope)
     scopes: tuple
+    # An API answers its 429 in JSON, as it answers everything else.
+    json: bool = False
 
 
 def _session_key(request) -> str:
@@ -109,7 +112,11 @@ RULES = (
         ),
     ),
     Rule("wagtailadmin_password_reset", frozenset({"POST"}), (("password_reset", client_ip),)),
+    # The page and the JSON API share one count: a scraper gains nothing by switching between
+    # them. Autocomplete asks once per pause in typing, so it counts on its own, set higher.
     Rule("search", frozenset({"GET", "HEAD"}), (("search", client_ip),)),
+    Rule("search_api", frozenset({"GET", "HEAD"}), (("search", client_ip),), json=True),
+    Rule("search_autocomplete", frozenset({"GET", "HEAD"}), (("autocomplete", client_ip),), json=True),
     # Second-factor codes, per logged-in session (this runs before authentication, after sessions);
     # on top of django-otp's own per-device throttle.
     Rule("two_factor_verify", frozenset({"POST"}), (("two_factor", _session_key),)),
@@ -145,7 +152,7 @@ class RateLimitMiddleware:
         if rule is not None and request.method in rule.methods:
             wait = self._check(request, rule)
             if wait:
-                return too_many_requests(request, wait)
+                return too_many_requests(request, wait, json=rule.json)
         return self.get_response(request)
 
     def _check(self, request, rule: Rule) -> int:
@@ -158,8 +165,24 @@ class RateLimitMiddleware:
         return wait
 
 
-def too_many_requests(request, retry_after: int) -> HttpResponse:
+def too_many_requests(request, retry_after: int, *, json: bool = False) -> HttpResponse:
     minutes = max(1, math.ceil(retry_after / 60))
+    if json:
+        # The same words as the 429 page (one entry in the catalogue).
+        message = ngettext(
+            "We have received too many requests from you in a short time. "
+            "Please try again in %(minutes)s minute.",
+            "We have received too many requests from you in a short time. "
+            "Please try again in %(minutes)s minutes.",
+            minutes,
+        ) % {"minutes": minutes}
+        response = JsonResponse(
+            {"error": message, "retry_after": retry_after},
+            status=429,
+            json_dumps_params={"ensure_ascii": False},
+        )
+        response["Retry-After"] = str(retry_after)
+        return response
     body = loader.render_to_string("429.html", {"retry_after_minutes": minutes}, request=request)
     response = HttpResponse(body, status=429)
     response["Retry-After"] = str(retry_after)

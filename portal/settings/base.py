@@ -8,7 +8,7 @@ import datetime
 
 from django.utils.translation import gettext_lazy as _
 
-from portal.env import BASE_DIR, env
+from portal.env import BASE_DIR, bench_run, env
 
 SECRET_KEY = env("SECRET_KEY", default="")
 DEBUG = env.bool("DEBUG", default=False)
@@ -318,7 +318,12 @@ RATE_LIMITS = {
     "password_reset": "5/1h",
     "search": "60/1m",
     "two_factor": "10/5m",
+    "autocomplete": "300/1m",
 }
+# A benchmark run (bench/ sets SAMSPIL_BENCH_RUN) keeps the limiter in the path, with room for
+# its thousands of searches; settings.production refuses the variable.
+if bench_run():
+    RATE_LIMITS = {**RATE_LIMITS, "search": "1000000/1m", "autocomplete": "1000000/1m"}
 # Reverse proxies in front of the portal that append to X-Forwarded-For; 0 means none, and
 # the client is REMOTE_ADDR. Too high a number lets a client pick its own address.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

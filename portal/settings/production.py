@@ -1,7 +1,18 @@
 """Production: every secret from the environment, nothing demo."""
 
+from django.core.exceptions import ImproperlyConfigured
+
+from portal.env import BENCH_RUN_VARIABLE, bench_run
+
 from .base import *  # noqa: F403
 from .base import env
+
+# Raised rate limits belong to benchmark runs only (settings.base); a production that
+# inherited the variable from a shell or a copied .env must not start with them.
+if bench_run():
+    raise ImproperlyConfigured(
+        f"{BENCH_RUN_VARIABLE} is for benchmarks only and must not be set in production"
+    )
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")

@@ -128,8 +128,13 @@ class OpenSearchBackend:
         self.client.indices.update_aliases(body={"actions": actions})
         return old
 
-    def rebuild(self, *, progress=None, documents=None, chunk_size: int = 500) -> tuple[int, str]:
-        """A new index with every searchable page, then the alias swap; returns (count, index)."""
+    def rebuild(
+        self, *, progress=None, documents=None, chunk_size: int = 500, before_swap=None
+    ) -> tuple[int, str]:
+        """A new index with every searchable page, then the alias swap; returns (count, index).
+
+        ``before_swap(index_name)`` runs on the filled index while the old one still answers.
+        """
         from opensearchpy import helpers
 
         name = self._new_index_name()
@@ -186,6 +191,8 @@ class OpenSearchBackend:
             index=name, body={"index": {"refresh_interval": "1s", "translog.durability": "request"}}
         )
         self.client.indices.refresh(index=name)  # one refresh, after the bulk load
+        if before_swap is not None:
+            before_swap(name)
         for index in self.swap_alias(name):
             self.client.indices.delete(index=index, ignore_unavailable=True)
         return count, name

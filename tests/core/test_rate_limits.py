@@ -1,5 +1,8 @@
 """Login, password reset and search answer 429 with Retry-After once a client is over its limit."""
 
+import subprocess
+import sys
+
 import pytest
 from django.core.cache import cache
 from django.test import RequestFactory
@@ -162,3 +165,59 @@ def test_second_factor_codes_are_limited_per_session(client, settings, limits):
     client.force_login(user)
     statuses = [client.post("/konto/2fa/bekraeft/", {"token": "000000"}).status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
+
+
+DANISH_429 = "Vi har modtaget for mange forespørgsler fra dig på kort tid. Prøv igen om 1 minut."
+
+
+@pytest.mark.parametrize("url", ["/api/v1/search", "/api/v1/search/autocomplete"])
+def test_search_api_answers_429_in_danish_json_with_retry_after(client, settings, limits, clock, url):
+    settings.RATE_LIMITS = {**limits, "autocomplete": "5/1m"}
+    clock.now += 15
+    for _ in range(5):
+        assert client.get(url, {"q": "feber"}, REMOTE_ADDR="10.0.0.9").status_code == 200
+    response = client.get(url, {"q": "feber"}, REMOTE_ADDR="10.0.0.9")
+    assert response.status_code == 429
+    assert response["Retry-After"] == "45"
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"error": DANISH_429, "retry_after": 45}
+
+
+def test_the_search_page_and_the_api_share_one_count(client, limits):
+    for _ in range(3):
+        assert search(client).status_code == 200
+    for _ in range(2):
+        assert client.get("/api/v1/search", {"q": "feber"}, REMOTE_ADDR="10.0.0.1").status_code == 200
+    assert client.get("/api/v1/search", {"q": "feber"}, REMOTE_ADDR="10.0.0.1").status_code == 429
+    assert search(client).status_code == 429
+
+
+def _settings_value(module: str, expression: str, **environment) -> subprocess.CompletedProcess:
+    # A subprocess: settings read the environment once, at import.
+    from tests.core.test_deploy_check import ROOT, production_environment
+
+    env = {**production_environment(), **environment}
+    code = f"import {module} as s; print({expression})"
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_a_bench_run_raises_the_search_limits_and_keeps_the_others():
+    normal = _settings_value("portal.settings.dev", "s.RATE_LIMITS")
+    bench = _settings_value("portal.settings.dev", "s.RATE_LIMITS", SAMSPIL_BENCH_RUN="1")
+    assert normal.returncode == 0 and bench.returncode == 0, normal.stderr + bench.stderr
+    normal, bench = eval(normal.stdout), eval(bench.stdout)  # noqa: S307 - our own dict literal
+    assert parse_rate(normal["search"]).limit == 60
+    assert parse_rate(bench["search"]).limit >= 100_000
+    assert parse_rate(bench["autocomplete"]).limit >= 100_000
+    assert bench["login"] == normal["login"] and bench["two_factor"] == normal["two_factor"]
+
+
+def test_production_refuses_to_start_with_the_bench_variable():
+    result = _settings_value("portal.settings.production", "s.RATE_LIMITS", SAMSPIL_BENCH_RUN="1")
+    assert result.returncode != 0
+    assert "SAMSPIL_BENCH_RUN is for benchmarks only" in result.stderr
+    plain = _settings_value("portal.settings.production", "s.RATE_LIMITS['search']")
+    assert plain.returncode == 0, plain.stderr
+    assert plain.stdout.strip() == "60/1m"
