@@ -15,10 +15,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from content.markdown import render_markdown
 from portal.accounts.models import HealthCouncilArea, Organisation, Specialty, User
 from portal.audit.models import AccessLogEntry
 from portal.audit.services import access_log_record
+from portal.core.markdown import render_markdown
 from portal.patients.models import PatientReference
 from portal.patients.services import patient_reference_get_or_create
 

@@ -36,8 +36,8 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
-from content.markdown import render_markdown
 from portal.accounts.models import Organisation, User, sor_code_validator
+from portal.core.markdown import render_markdown
 from portal.core.uploads import HEAD_BYTES, sniff, validate_upload
 from portal.patients.models import PatientReference
 from portal.patients.services import patient_reference_get_or_create
