@@ -1,4 +1,4 @@
-"""Writes of correspondence: open, write, claim, assign, re-route, read, close.
+"""Writes of correspondence: open, write, claim, assign, re-route, read, close, import.
 
 Each function is one transaction: a thread, its first message, its attachments,
 its history event and its e-mail notifications are saved together or not at all.
@@ -6,10 +6,14 @@ Validation errors are Django ``ValidationError``s with Danish messages, raised
 before anything is written.
 """
 
+import logging
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -42,6 +46,11 @@ from .models import (
 from .roles import CLINICIAN_ROLES
 from .rules import sides_of, writing_side
 from .selectors import receiving_departments, reply_working_days, user_memberships
+
+#: Who reopens a thread when a message arrives from another system.
+SYSTEM_ACTOR_NAME = "MedCom-import"
+
+logger = logging.getLogger(__name__)
 
 # Recorded evidence in the access log, in Danish whatever the interface language.
 PURPOSE_CORRESPONDENCE = "Korrespondance om patienten"
@@ -485,3 +494,198 @@ def overdue_threads_notify(*, now: datetime | None = None) -> int:
             )
             told += 1
     return told
+
+
+# ---------------------------------------------------------------------------- imported messages
+
+
+@dataclass(frozen=True)
+class ImportedAttachment:
+    """A file that arrived with a message from another system, already checked by content."""
+
+    file: File
+    filename: str
+    content_type: str
+    size: int
+
+
+@dataclass(frozen=True)
+class ImportedMessage:
+    """A message written in another system: its author is a name, not a portal user."""
+
+    side: str
+    organisation: Organisation
+    author_name: str
+    author_title: str
+    author_phone: str
+    author_organisation_name: str
+    body: str
+    body_html: str
+    created_at: datetime
+    medcom_message_id: str | None = None
+    medcom_payload_id: str = ""
+    attachments: tuple[ImportedAttachment, ...] = ()
+
+
+@transaction.atomic
+def organisation_external_get_or_create(*, sor_code: str, name: str) -> Organisation:
+    """The organisation with ``sor_code``; unknown, an external record named from the message.
+
+    Kind "hospital" needs neither a provider number nor a parent. Nobody is a member, so it only
+    ever appears as the other party of a thread.
+    """
+    found = Organisation.objects.filter(sor_code=sor_code).first()
+    if found is not None:
+        return found
+    name = (name or "").strip() or f"Ukendt organisation (SOR {sor_code})"
+    created = Organisation(kind=Organisation.Kind.HOSPITAL, name=name[:200], sor_code=sor_code)
+    created.full_clean()
+    created.save()
+    logger.info("MedCom import created external organisation %s (SOR %s)", created.pk, sor_code)
+    return created
+
+
+@transaction.atomic
+def thread_open_imported(
+    *,
+    conversation_id: uuid.UUID,
+    subject: str,
+    category: str,
+    topic: str,
+    priority: str,
+    patient: PatientReference | None,
+    sender_organisation: Organisation,
+    recipient_organisation: Organisation,
+    created_at: datetime,
+) -> Thread:
+    """A thread opened in another system, known here by its conversation id; nobody here opened it.
+
+    Raises ValidationError (nothing written) when the thread breaks a model rule.
+    """
+    thread = Thread(
+        conversation_id=conversation_id,
+        subject=subject[:SUBJECT_MAX_LENGTH],
+        category=category,
+        topic=topic,
+        priority=priority or "",
+        patient=patient,
+        opened_by=None,
+        sender_organisation=sender_organisation,
+        addressed_specialty=recipient_organisation.specialty,
+        recipient_organisation=recipient_organisation,
+        created_at=created_at,
+        last_message_at=created_at,
+    )
+    thread.full_clean(exclude=["conversation_id", "public_id"])
+    thread.save()
+    return thread
+
+
+@transaction.atomic
+def thread_reopen(*, thread: Thread, actor_name: str, now: datetime, actor: User | None = None) -> Thread:
+    """Open a closed thread again (a message arrived in it); a no-op on an open thread."""
+    if thread.is_open:
+        return thread
+    thread.status, thread.closed_at, thread.closed_by = Thread.Status.OPEN, None, None
+    thread.save(update_fields=["status", "closed_at", "closed_by"])
+    ThreadEvent.objects.create(
+        thread=thread, kind=ThreadEvent.Kind.REOPENED, at=now, actor=actor, actor_name=actor_name
+    )
+    return thread
+
+
+@transaction.atomic
+def thread_messages_import(
+    *,
+    thread: Thread,
+    messages: Sequence[ImportedMessage],
+    reason: str,
+    from_organisation: Organisation,
+    to_organisation: Organisation,
+    actor: User | None = None,
+    now: datetime | None = None,
+) -> list[Message]:
+    """Write messages that arrived from another system into ``thread``, in the order they were written.
+
+    Every message is answered by the first later message from the other side. When the newest
+    message of the thread is one of these, it sets whose turn it is (its deadline runs from when
+    it reached the portal, since nobody could answer before that), reopens a closed thread and
+    tells the other side. One IMPORTED event records the delivery.
+    """
+    now = now or timezone.now()
+    working_days: dict[int, int] = {}
+
+    def due(sent_at: datetime, side: str) -> datetime:
+        answering = thread.organisation_on(Side(side).other)
+        if answering.pk not in working_days:
+            working_days[answering.pk] = reply_working_days(answering)
+        return reply_due(sent_at=sent_at, working_days=working_days[answering.pk])
+
+    written = []
+    for item in sorted(messages, key=lambda x: x.created_at):
+        message = Message(
+            thread=thread,
+            side=item.side,
+            author=None,
+            author_name=item.author_name,
+            author_title=item.author_title,
+            author_phone=item.author_phone,
+            author_organisation_name=item.author_organisation_name,
+            organisation=item.organisation,
+            body=item.body,
+            body_html=item.body_html,
+            created_at=item.created_at,
+            due_at=due(item.created_at, item.side),
+            medcom_message_id=item.medcom_message_id,
+            medcom_payload_id=item.medcom_payload_id,
+        )
+        message.save()
+        for upload in item.attachments:
+            Attachment.objects.create(
+                message=message,
+                file=upload.file,
+                filename=upload.filename,
+                content_type=upload.content_type,
+                size=upload.size,
+            )
+        written.append(message)
+
+    ordered = list(thread.messages.order_by("created_at", "pk"))
+    _mark_answered(ordered)
+    last = ordered[-1]
+    if any(last.pk == x.pk for x in written):
+        waiting = None
+        if last.answered_at is None:
+            last.due_at = due(max(last.created_at, now), last.side)
+            Message.objects.filter(pk=last.pk).update(due_at=last.due_at)
+            waiting = last
+        thread.last_message_at = max(thread.last_message_at, last.created_at)
+        _set_turn(thread, waiting_message=waiting)
+        thread_reopen(thread=thread, actor_name=SYSTEM_ACTOR_NAME, now=now)
+        notifications.new_message(last)
+
+    ThreadEvent.objects.create(
+        thread=thread,
+        kind=ThreadEvent.Kind.IMPORTED,
+        at=now,
+        actor=actor,
+        actor_name=(actor.get_full_name() or actor.email) if actor else SYSTEM_ACTOR_NAME,
+        from_organisation=from_organisation,
+        to_organisation=to_organisation,
+        reason=reason[:REASON_MAX_LENGTH],
+    )
+    return written
+
+
+def _mark_answered(ordered: list[Message]) -> None:
+    """Each unanswered message is answered by the first later message from the other side."""
+    for index, message in enumerate(ordered):
+        if message.answered_at is not None:
+            continue
+        answer = next((x for x in ordered[index + 1 :] if x.side != message.side), None)
+        if answer is not None:
+            message.answered_at = answer.created_at
+            message.answered_by_organisation_id = answer.organisation_id
+            Message.objects.filter(pk=message.pk).update(
+                answered_at=answer.created_at, answered_by_organisation_id=answer.organisation_id
+            )

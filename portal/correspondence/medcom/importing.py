@@ -21,6 +21,10 @@ How a bundle lands:
   record (kind "hospital", which needs neither a provider number nor a parent) named from the
   bundle.
 - Message text is plain text, not Markdown: it is escaped so that it renders as written.
+
+Everything is written through ``correspondence.services`` (``thread_open_imported``,
+``thread_messages_import``, ``organisation_external_get_or_create``): this module only reads the
+bundle and decides what to write, so the deadline, turn and reopening rules live in one place.
 """
 
 from __future__ import annotations
@@ -42,20 +46,15 @@ from portal.core.uploads import HEAD_BYTES, sniff, validate_upload
 from portal.patients.models import PatientReference
 from portal.patients.services import patient_reference_get_or_create
 
-from .. import notifications
-from ..deadlines import reply_due
+from .. import services
 from ..models import (
     BODY_MAX_LENGTH,
-    SUBJECT_MAX_LENGTH,
     TOPIC_MAX_LENGTH,
-    Attachment,
     Category,
     Message,
     Side,
     Thread,
-    ThreadEvent,
 )
-from ..selectors import reply_working_days
 from . import model as m
 from .exporting import ROLE_TITLES
 from .parsing import InvalidBundle, parse_bundle
@@ -64,7 +63,7 @@ logger = logging.getLogger(__name__)
 
 # Recorded evidence in the access log, in Danish whatever the interface language.
 PURPOSE_IMPORT = "Import af MedCom-korrespondance"
-SYSTEM_ACTOR_NAME = "MedCom-import"
+SYSTEM_ACTOR_NAME = services.SYSTEM_ACTOR_NAME
 
 IMPORTED = "imported"
 DUPLICATE = "duplicate"
@@ -219,15 +218,7 @@ def _organisation(org: m.Organization, role: str) -> Organisation:
         sor_code_validator(org.sor)
     except ValidationError:
         raise _Refused(f"{role}organisationens SOR-kode er ugyldig: {org.sor[:40]!r}.") from None
-    found = Organisation.objects.filter(sor_code=org.sor).first()
-    if found is not None:
-        return found
-    name = (org.name or "").strip() or f"Ukendt organisation (SOR {org.sor})"
-    created = Organisation(kind=Organisation.Kind.HOSPITAL, name=name[:200], sor_code=org.sor)
-    created.full_clean()
-    created.save()
-    logger.info("MedCom import created external organisation %s (SOR %s)", created.pk, org.sor)
-    return created
+    return services.organisation_external_get_or_create(sor_code=org.sor, name=org.name or "")
 
 
 def _filename(title: str | None, extension: str) -> str:
@@ -340,30 +331,35 @@ def _import(msg: m.CareCommunicationMessage, *, actor: User | None, now: datetim
     patient, note = _patient(msg, actor=actor)
 
     if thread is None:
-        thread = _new_thread(msg, sender=sender, receiver=receiver, patient=patient, segments=segments)
-        created = True
+        opener, addressee = _opener_and_addressee(msg, sender=sender, receiver=receiver)
     else:
         if thread.patient_id != (patient.pk if patient else None):
             raise _Refused("Patienten i meddelelsen er ikke trådens patient.")
-        created = False
+        opener, addressee = thread.sender_organisation, thread.recipient_organisation
 
-    drafts = _drafts(msg, thread=thread, segments=segments, current=current, sender=sender, receiver=receiver)
-    if created:
-        thread.save()
-    messages = _write(thread, drafts, now=now)
+    drafts = _drafts(
+        msg,
+        opener=opener,
+        addressee=addressee,
+        segments=segments,
+        current=current,
+        sender=sender,
+        receiver=receiver,
+    )
+    if thread is None:
+        thread = _new_thread(msg, opener=opener, addressee=addressee, patient=patient, segments=segments)
 
     reason = f"MedCom: {_EVENT_NAMES.get(msg.event, msg.event)}"
     if note:
         reason = f"{reason}. {note}"
-    ThreadEvent.objects.create(
+    messages = services.thread_messages_import(
         thread=thread,
-        kind=ThreadEvent.Kind.IMPORTED,
-        at=now,
-        actor=actor,
-        actor_name=(actor.get_full_name() or actor.email) if actor else SYSTEM_ACTOR_NAME,
+        messages=[_imported_message(d) for d in drafts],
+        reason=reason,
         from_organisation=sender,
         to_organisation=receiver,
-        reason=reason[:500],
+        actor=actor,
+        now=now,
     )
     return ImportOutcome(IMPORTED, thread=thread, messages=tuple(messages))
 
@@ -386,40 +382,40 @@ def _patient(msg: m.CareCommunicationMessage, *, actor: User | None) -> tuple[Pa
     )
 
 
+def _opener_and_addressee(
+    msg: m.CareCommunicationMessage, *, sender: Organisation, receiver: Organisation
+) -> tuple[Organisation, Organisation]:
+    # A reply whose conversation we never saw answers the receiver's message: the receiver opened it.
+    return (receiver, sender) if msg.event == "reply" else (sender, receiver)
+
+
 def _new_thread(
     msg: m.CareCommunicationMessage,
     *,
-    sender: Organisation,
-    receiver: Organisation,
+    opener: Organisation,
+    addressee: Organisation,
     patient: PatientReference | None,
     segments: list[_Segment],
 ) -> Thread:
     comm = msg.communication
-    # A reply whose conversation we never saw answers the receiver's message: the receiver opened it.
-    opener, addressee = (receiver, sender) if msg.event == "reply" else (sender, receiver)
     topic = (comm.topic or "").strip()[:TOPIC_MAX_LENGTH]
     with translation.override("da"):
         subject = topic or str(Category(comm.category).label)
     first = min((_segment_time(s, msg) for s in segments), default=None) or timezone.now()
-    thread = Thread(
-        conversation_id=_conversation_id(msg),
-        subject=subject[:SUBJECT_MAX_LENGTH],
-        category=comm.category,
-        topic=topic,
-        priority=comm.priority or "",
-        patient=patient,
-        opened_by=None,
-        sender_organisation=opener,
-        addressed_specialty=addressee.specialty,
-        recipient_organisation=addressee,
-        created_at=first,
-        last_message_at=first,
-    )
     try:
-        thread.full_clean(exclude=["conversation_id", "public_id"])
+        return services.thread_open_imported(
+            conversation_id=_conversation_id(msg),
+            subject=subject,
+            category=comm.category,
+            topic=topic,
+            priority=comm.priority or "",
+            patient=patient,
+            sender_organisation=opener,
+            recipient_organisation=addressee,
+            created_at=first,
+        )
     except ValidationError as exc:
         raise _Refused("Tråden kan ikke oprettes: " + " ".join(exc.messages)) from None
-    return thread
 
 
 def _segment_time(segment: _Segment, msg: m.CareCommunicationMessage) -> datetime | None:
@@ -433,14 +429,15 @@ def _segment_time(segment: _Segment, msg: m.CareCommunicationMessage) -> datetim
 def _drafts(
     msg: m.CareCommunicationMessage,
     *,
-    thread: Thread,
+    opener: Organisation,
+    addressee: Organisation,
     segments: list[_Segment],
     current: _Segment,
     sender: Organisation,
     receiver: Organisation,
 ) -> list[_Draft]:
     """Everything to write, worked out (and refused) before the first row or file is written."""
-    by_side = {thread.sender_organisation_id: Side.SENDER, thread.recipient_organisation_id: Side.RECIPIENT}
+    by_side = {opener.pk: Side.SENDER, addressee.pk: Side.RECIPIENT}
     current_side = by_side.get(sender.pk) or (
         Side(by_side[receiver.pk]).other if receiver.pk in by_side else None
     )
@@ -449,8 +446,8 @@ def _drafts(
     sides_by_sor = {
         org.sor_code: side
         for org, side in (
-            (thread.sender_organisation, Side.SENDER),
-            (thread.recipient_organisation, Side.RECIPIENT),
+            (opener, Side.SENDER),
+            (addressee, Side.RECIPIENT),
         )
         if org.sor_code
     }
@@ -467,7 +464,7 @@ def _drafts(
                 # A third party's segment: forwarded content travels with the forwarder, a reply
                 # answers the other side.
                 side = Side(current_side).other if msg.event == "reply" else current_side
-            organisation = thread.organisation_on(side)
+            organisation = opener if side == Side.SENDER else addressee
             org_name = (agent.name if agent and agent.name else "") or str(organisation)
         drafts.append(
             _Draft(
@@ -488,76 +485,23 @@ def _drafts(
     return drafts
 
 
-def _write(thread: Thread, drafts: list[_Draft], *, now: datetime) -> list[Message]:
-    working_days: dict[int, int] = {}
-
-    def due(sent_at: datetime, side: str) -> datetime:
-        answering = thread.organisation_on(Side(side).other)
-        if answering.pk not in working_days:
-            working_days[answering.pk] = reply_working_days(answering)
-        return reply_due(sent_at=sent_at, working_days=working_days[answering.pk])
-
-    messages = []
-    for draft in sorted(drafts, key=lambda d: d.created_at):
-        message = Message(
-            thread=thread,
-            side=draft.side,
-            author=None,
-            author_name=draft.author_name,
-            author_title=draft.author_title,
-            author_phone=draft.author_phone,
-            author_organisation_name=draft.author_organisation_name,
-            organisation=draft.organisation,
-            body=draft.body,
-            body_html=plain_text_html(draft.body),
-            created_at=draft.created_at,
-            due_at=due(draft.created_at, draft.side),
-            medcom_message_id=draft.header_id,
-            medcom_payload_id=(draft.segment.key or "")[:64],
-        )
-        message.save()
-        for upload in draft.uploads:
-            Attachment.objects.create(
-                message=message,
-                file=upload.file,
-                filename=upload.filename,
-                content_type=upload.content_type,
-                size=upload.size,
+def _imported_message(draft: _Draft) -> services.ImportedMessage:
+    return services.ImportedMessage(
+        side=draft.side,
+        organisation=draft.organisation,
+        author_name=draft.author_name,
+        author_title=draft.author_title,
+        author_phone=draft.author_phone,
+        author_organisation_name=draft.author_organisation_name,
+        body=draft.body,
+        body_html=plain_text_html(draft.body),
+        created_at=draft.created_at,
+        medcom_message_id=draft.header_id,
+        medcom_payload_id=(draft.segment.key or "")[:64],
+        attachments=tuple(
+            services.ImportedAttachment(
+                file=u.file, filename=u.filename, content_type=u.content_type, size=u.size
             )
-        messages.append(message)
-
-    # Answered: every message is answered by the first later message from the other side.
-    ordered = list(thread.messages.order_by("created_at", "pk"))
-    for index, message in enumerate(ordered):
-        if message.answered_at is not None:
-            continue
-        answer = next((x for x in ordered[index + 1 :] if x.side != message.side), None)
-        if answer is not None:
-            message.answered_at = answer.created_at
-            message.answered_by_organisation_id = answer.organisation_id
-            Message.objects.filter(pk=message.pk).update(
-                answered_at=answer.created_at, answered_by_organisation_id=answer.organisation_id
-            )
-
-    last = ordered[-1]
-    if any(last.pk == x.pk for x in messages):
-        # The newest message awaits the other side; its deadline runs from when it reached us,
-        # since nobody could answer before that.
-        if last.answered_at is None:
-            last.due_at = due(max(last.created_at, now), last.side)
-            Message.objects.filter(pk=last.pk).update(due_at=last.due_at)
-            thread.awaiting, thread.due_at = Side(last.side).other, last.due_at
-        else:
-            thread.awaiting, thread.due_at = "", None
-        thread.last_message_at = max(thread.last_message_at, last.created_at)
-        thread.overdue_notified_at = None
-        fields = ["awaiting", "due_at", "last_message_at", "overdue_notified_at"]
-        if not thread.is_open:
-            thread.status, thread.closed_at, thread.closed_by = Thread.Status.OPEN, None, None
-            fields += ["status", "closed_at", "closed_by"]
-            ThreadEvent.objects.create(
-                thread=thread, kind=ThreadEvent.Kind.REOPENED, at=now, actor_name=SYSTEM_ACTOR_NAME
-            )
-        thread.save(update_fields=fields)
-        notifications.new_message(last)
-    return messages
+            for u in draft.uploads
+        ),
+    )
