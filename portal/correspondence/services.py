@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from portal.accounts.models import HealthCouncilArea, Organisation, Specialty, User
 from portal.audit.models import AccessLogEntry
 from portal.audit.services import access_log_record
-from portal.core.markdown import render_markdown
+from portal.core.plaintext import plain_text_html
 from portal.patients.models import PatientReference
 from portal.patients.services import patient_reference_get_or_create
 
@@ -56,9 +56,15 @@ logger = logging.getLogger(__name__)
 PURPOSE_CORRESPONDENCE = "Korrespondance om patienten"
 
 
-def _require_text(value: str, *, field: str, label: str, max_length: int) -> str:
-    value = (value or "").strip()
-    if not value:
+def _require_text(value: str, *, field: str, label: str, max_length: int, as_written: bool = False) -> str:
+    """The trimmed value, or a ValidationError; ``as_written`` trims only blank lines around it.
+
+    A message body keeps its first line's indentation and its trailing spaces: clinical text is
+    never changed beyond the empty lines a form adds.
+    """
+    value = value or ""
+    value = value.strip("\r\n") if as_written else value.strip()
+    if not value.strip():
         raise ValidationError({field: _("%(label)s must be filled in.") % {"label": label}})
     if len(value) > max_length:
         raise ValidationError(
@@ -174,7 +180,9 @@ def thread_open(
     ):
         raise PermissionDenied("Only a clinician of the sending organisation opens a thread from it.")
     subject = _require_text(subject, field="subject", label=_("The subject"), max_length=SUBJECT_MAX_LENGTH)
-    body = _require_text(body, field="body", label=_("The message"), max_length=BODY_MAX_LENGTH)
+    body = _require_text(
+        body, field="body", label=_("The message"), max_length=BODY_MAX_LENGTH, as_written=True
+    )
     topic = (topic or "").strip()[:60]
     _check_category(category=category, topic=topic, priority=priority)
 
@@ -234,7 +242,7 @@ def thread_open(
         thread=thread,
         side=Side.SENDER,
         body=body,
-        body_html=render_markdown(body, heading_offset=2),
+        body_html=plain_text_html(body),
         created_at=now,
         due_at=_due_at(sent_at=now, answering_organisation=recipient_organisation) if awaits_reply else None,
         **author_fields,
@@ -293,14 +301,16 @@ def message_send(
     side = writing_side(author, thread)
     if side is None:
         raise PermissionDenied("Not a clinician on either side of this thread.")
-    body = _require_text(body, field="body", label=_("The message"), max_length=BODY_MAX_LENGTH)
+    body = _require_text(
+        body, field="body", label=_("The message"), max_length=BODY_MAX_LENGTH, as_written=True
+    )
     organisation = thread.organisation_on(side)
     other = Side(side).other
     message = Message(
         thread=thread,
         side=side,
         body=body,
-        body_html=render_markdown(body, heading_offset=2),
+        body_html=plain_text_html(body),
         created_at=now,
         due_at=_due_at(sent_at=now, answering_organisation=thread.organisation_on(other))
         if awaits_reply

@@ -20,7 +20,8 @@ How a bundle lands:
 - Organisations are matched by SOR code; an unknown SOR code creates an external organisation
   record (kind "hospital", which needs neither a provider number nor a parent) named from the
   bundle.
-- Message text is plain text, not Markdown: it is escaped so that it renders as written.
+- Message text is plain text, not Markdown: it is escaped so that it renders as written
+  (``portal.core.plaintext``, the same rendering as messages written in the portal).
 
 Everything is written through ``correspondence.services`` (``thread_open_imported``,
 ``thread_messages_import``, ``organisation_external_get_or_create``): this module only reads the
@@ -41,7 +42,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from portal.accounts.models import Organisation, User, sor_code_validator
-from portal.core.markdown import render_markdown
+from portal.core.plaintext import plain_text_html
 from portal.core.uploads import HEAD_BYTES, sniff, validate_upload
 from portal.patients.models import PatientReference
 from portal.patients.services import patient_reference_get_or_create
@@ -91,24 +92,6 @@ class _Refused(Exception):
 
 
 # ---------------------------------------------------------------------------- plain text
-
-
-# Everything Python-Markdown (with the project's extensions) gives a meaning, plus HTML's
-# own characters: as numeric character references they are shown, never interpreted.
-_INERT = {ord(c): f"&#{ord(c)};" for c in "\\`*_{}[]()#+-.!|=~:<>&\"'^$"}
-
-
-def plain_text_html(text: str) -> str:
-    """Plain text as sanitised HTML: line breaks kept, nothing interpreted as Markdown or HTML."""
-    lines = []
-    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        line = line.rstrip()
-        stripped = line.lstrip(" \t")
-        # Leading spaces would make an indented code block; as no-break spaces they only indent.
-        indent = "&#160;" * (len(line) - len(stripped))
-        lines.append(indent + stripped.translate(_INERT))
-    # Two trailing spaces: a hard line break inside a paragraph; an empty line ends the paragraph.
-    return render_markdown("\n".join(f"{line}  " if line else "" for line in lines))
 
 
 # ---------------------------------------------------------------------------- planning
@@ -263,7 +246,7 @@ def _body(segment: _Segment) -> str:
     if not parts:
         titles = ", ".join(p.attachment.title or "bilag" for p in segment.payloads if p.attachment)
         parts.append(f"Vedhæftet fil: {titles}")
-    body = "\n\n".join(parts).strip()
+    body = "\n\n".join(parts).strip("\r\n")
     if len(body) > BODY_MAX_LENGTH:
         raise _Refused(f"Beskedteksten er længere end {BODY_MAX_LENGTH} tegn ({len(body)}).")
     if "\x00" in body:

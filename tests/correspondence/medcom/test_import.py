@@ -32,6 +32,25 @@ pytestmark = pytest.mark.django_db
 OESTERBRO_SOR = "1017421000016003"
 
 
+def served(sor: str, *, kind: str = Organisation.Kind.GENERAL_PRACTICE, name: str = "") -> Organisation:
+    """An organisation the portal serves: known by its SOR code, with a clinician who reads its inbox."""
+    from portal.accounts.roles import Role
+    from tests.correspondence.factories import member
+
+    fields = (
+        {"yder_number": f"{abs(hash(sor)) % 10**6:06d}"} if kind == Organisation.Kind.GENERAL_PRACTICE else {}
+    )
+    if kind == Organisation.Kind.DEPARTMENT:
+        from tests.accounts.factories import HospitalFactory
+
+        fields["parent"] = HospitalFactory()
+    organisation = Organisation.objects.create(
+        kind=kind, name=name or f"Modtager {sor}", sor_code=sor, **fields
+    )
+    member(organisation, Role.GP if kind == Organisation.Kind.GENERAL_PRACTICE else Role.HOSPITAL_SPECIALIST)
+    return organisation
+
+
 def _counts() -> dict:
     return {
         "threads": Thread.objects.count(),
@@ -94,7 +113,7 @@ def test_imported_thread_and_message_fields():
     assert message.side == Side.SENDER and message.organisation == thread.sender_organisation
     assert message.created_at.isoformat() == "2024-09-11T13:20:00+00:00"
     assert message.body.startswith("Til rette vedkommende.")
-    assert "Blodtryk normalt.<br" in message.body_html
+    assert "Blodtryk normalt. <br>Hilsen Michael" in message.body_html  # line break and spaces kept
     # The last message awaits the other side, counted from when it reached the portal.
     assert thread.awaiting == Side.RECIPIENT
     assert thread.due_at == message.due_at and message.due_at > message.created_at
