@@ -43,7 +43,7 @@ from django.utils import timezone, translation
 
 from portal.accounts.models import Organisation, User, sor_code_validator
 from portal.core.plaintext import plain_text_html
-from portal.core.uploads import HEAD_BYTES, sniff, validate_upload
+from portal.core.uploads import HEAD_BYTES, MEDCOM_ATTACHMENT_KINDS, sniff, validate_upload
 from portal.patients.models import PatientReference
 from portal.patients.services import patient_reference_get_or_create
 
@@ -212,11 +212,11 @@ def _filename(title: str | None, extension: str) -> str:
 
 def _upload(attachment: m.Attachment) -> _Upload:
     data = attachment.data or b""
-    kind = sniff(data[:HEAD_BYTES])
+    kind = sniff(data[:HEAD_BYTES], MEDCOM_ATTACHMENT_KINDS)
     name = _filename(attachment.title, sorted(kind.extensions)[0] if kind else "bin")
     upload = ContentFile(data, name=name)
     try:
-        validate_upload(upload)
+        validate_upload(upload, kinds=MEDCOM_ATTACHMENT_KINDS)
     except ValidationError as exc:
         raise _Refused("Vedhæftet fil afvist: " + " ".join(exc.messages)) from None
     return _Upload(file=upload, filename=name[:255], content_type=kind.content_type, size=len(data))

@@ -186,6 +186,83 @@ def test_text_and_attachment_are_one_message_and_the_attachment_is_sniffed():
     assert attachment.file.read(3) == b"\xff\xd8\xff"
 
 
+def _image(fmt: str, **options) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "teal").save(buffer, fmt, **options)
+    return buffer.getvalue()
+
+
+def _with_attachments(files: list[tuple[str, str, bytes]]) -> bytes:
+    """MedCom's S-C with attachments appended to its message, as (declared type, title, bytes)."""
+    bundle = _bundle()
+    comm = _res(bundle, "Communication")
+    for content_type, title, data in files:
+        comm["payload"].append(
+            {
+                "extension": copy.deepcopy(comm["payload"][0]["extension"][:2]),
+                "contentAttachment": {
+                    "contentType": content_type,
+                    "title": title,
+                    "data": base64.b64encode(data).decode(),
+                },
+            }
+        )
+    return json.dumps(bundle).encode()
+
+
+MEDCOM_IMAGES = [
+    ("image/gif", "saar", "gif", lambda: _image("GIF")),
+    ("image/tiff", "roentgen", "tif", lambda: _image("TIFF")),
+    ("image/tiff", "roentgen-mm", "tif", lambda: _image("TIFF", big_endian=True)),
+    ("image/bmp", "ekg", "bmp", lambda: _image("BMP")),
+]
+
+
+def test_gif_tiff_and_bmp_attachments_from_medcoms_value_set_are_imported_not_refused():
+    served(OESTERBRO_SOR)
+    files = [(declared, title, make()) for declared, title, _ext, make in MEDCOM_IMAGES]
+    outcome = carecommunication_import(_with_attachments(files))
+    assert outcome.status == IMPORTED, outcome.reason
+    message = outcome.thread.messages.get()
+    stored = list(message.attachments.order_by("pk"))
+    assert [(a.content_type, a.filename) for a in stored] == [
+        (declared, f"{title}.{ext}") for declared, title, ext, _make in MEDCOM_IMAGES
+    ]
+    assert [a.file.read() for a in stored] == [data for _d, _t, data in files]
+
+
+def test_an_attachment_is_typed_by_its_bytes_not_its_declared_type():
+    served(OESTERBRO_SOR)
+    outcome = carecommunication_import(_with_attachments([("application/pdf", "scan", _image("BMP"))]))
+    (attachment,) = outcome.thread.messages.get().attachments.all()
+    assert (attachment.content_type, attachment.filename) == ("image/bmp", "scan.bmp")
+
+
+@pytest.mark.parametrize(
+    ("declared", "title", "ext", "make"), MEDCOM_IMAGES, ids=[i[1] for i in MEDCOM_IMAGES]
+)
+def test_imported_images_are_only_ever_served_as_a_download(client, declared, title, ext, make):
+    from django.urls import reverse
+
+    from tests.accounts.login import verified_login
+
+    practice = served(OESTERBRO_SOR)
+    outcome = carecommunication_import(_with_attachments([(declared, title, make())]))
+    (attachment,) = outcome.thread.messages.get().attachments.all()
+    verified_login(client, practice.memberships.get().user)
+    page = client.get(reverse("correspondence:thread", args=[outcome.thread.public_id])).content.decode()
+    url = reverse("correspondence:attachment", args=[outcome.thread.public_id, attachment.public_id])
+    assert f'href="{url}" download' in page and "<img" not in page.split("samspil-attachments")[-1]
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Content-Type"] == declared and response["X-Content-Type-Options"] == "nosniff"
+
+
 def test_reply_carrying_an_unknown_earlier_message_creates_the_thread_with_both():
     outcome = carecommunication_import(_example("S-Tek-C").read_bytes())
     thread = outcome.thread
