@@ -23,6 +23,7 @@ from portal.accounts.models import HealthCouncilArea, Organisation, Specialty, U
 from portal.audit.models import AccessLogEntry
 from portal.audit.services import access_log_record
 from portal.core.plaintext import plain_text_html
+from portal.patients.crypto import _fernet
 from portal.patients.models import PatientReference
 from portal.patients.services import patient_reference_get_or_create
 
@@ -36,6 +37,7 @@ from .models import (
     SUMMARY_MAX_LENGTH,
     Attachment,
     Category,
+    DeadLetter,
     Message,
     Participant,
     ReadMark,
@@ -699,3 +701,61 @@ def _mark_answered(ordered: list[Message]) -> None:
             Message.objects.filter(pk=message.pk).update(
                 answered_at=answer.created_at, answered_by_organisation_id=answer.organisation_id
             )
+
+
+# ---------------------------------------------------------------------------- undelivered messages
+
+
+def dead_letter_bundle(dead_letter: DeadLetter) -> bytes:
+    """The bundle as it was received (it holds a CPR number: only for a new delivery attempt)."""
+    return _fernet().decrypt(dead_letter.bundle_encrypted.encode("ascii"))
+
+
+@transaction.atomic
+def dead_letter_record(
+    *,
+    header_id: str,
+    bundle: bytes,
+    reason: str,
+    sender_sor: str,
+    sender_name: str,
+    receiver_sor: str,
+    receiver_name: str,
+    now: datetime | None = None,
+) -> DeadLetter:
+    """Keep a message that cannot be delivered; the same MessageHeader again counts one more attempt.
+
+    ``reason`` and the names must not carry a CPR number: they are what the admin list shows.
+    """
+    now = now or timezone.now()
+    dead_letter = DeadLetter.objects.select_for_update().filter(header_id=header_id).first()
+    if dead_letter is None:
+        dead_letter = DeadLetter(
+            header_id=header_id,
+            received_at=now,
+            bundle_encrypted=_fernet().encrypt(bundle).decode("ascii"),
+            attempts=0,
+        )
+    dead_letter.status = DeadLetter.Status.WAITING
+    dead_letter.reason = reason[:REASON_MAX_LENGTH]
+    dead_letter.sender_sor, dead_letter.sender_name = sender_sor[:18], sender_name[:200]
+    dead_letter.receiver_sor, dead_letter.receiver_name = receiver_sor[:18], receiver_name[:200]
+    dead_letter.attempts += 1
+    dead_letter.last_attempt_at = now
+    dead_letter.full_clean(exclude=["header_id"])
+    dead_letter.save()
+    return dead_letter
+
+
+@transaction.atomic
+def dead_letter_resolve(
+    *, dead_letter: DeadLetter, delivered_to: Thread | None, reason: str = "", now: datetime | None = None
+) -> DeadLetter:
+    """After a new attempt: delivered to ``delivered_to``, or (None) refused for ``reason``."""
+    dead_letter.status = DeadLetter.Status.DELIVERED if delivered_to else DeadLetter.Status.REFUSED
+    dead_letter.thread = delivered_to
+    if reason:
+        dead_letter.reason = reason[:REASON_MAX_LENGTH]
+    dead_letter.last_attempt_at = now or timezone.now()
+    dead_letter.save(update_fields=["status", "thread", "reason", "last_attempt_at"])
+    return dead_letter

@@ -1,9 +1,9 @@
 """Import MedCom CareCommunication message bundles (FHIR R4 JSON or XML) as threads and messages.
 
-One bundle, one transaction: it is imported whole, recognised as a duplicate, or refused with a
-reason and nothing written. Refusal reasons are operator output and recorded evidence, written
-in Danish directly (like the reasons of ``parsing.InvalidBundle``); they never carry a CPR number
-or message text.
+One bundle, one transaction: it is imported whole, recognised as a duplicate, kept as undelivered
+(a dead letter), or refused with a reason and nothing written. Refusal reasons are operator
+output and recorded evidence, written in Danish directly (like the reasons of
+``parsing.InvalidBundle``); they never carry a CPR number or message text.
 
 How a bundle lands:
 
@@ -17,7 +17,11 @@ How a bundle lands:
   ids of earlier segments come from other systems' Provenance and need not be unique (MedCom's
   example S-Tek-C cites S-A's header id for a different conversation).
 - Duplicate: the MessageHeader id is known, or every segment is already in the thread.
-- Organisations are matched by SOR code; an unknown SOR code creates an external organisation
+- The receiver must be an organisation the portal serves: a practice or department known by its
+  SOR code with an active member. Otherwise the bundle is a dead letter (``DeadLetter``): kept
+  encrypted with the reason for an administrator, never reported as delivered, retried with
+  ``dead_letter_retry`` once the organisation exists. No patient is looked up for it.
+- The sender is matched by SOR code; an unknown SOR code creates an external organisation
   record (kind "hospital", which needs neither a provider number nor a parent) named from the
   bundle.
 - Message text is plain text, not Markdown: it is escaped so that it renders as written
@@ -52,6 +56,7 @@ from ..models import (
     BODY_MAX_LENGTH,
     TOPIC_MAX_LENGTH,
     Category,
+    DeadLetter,
     Message,
     Side,
     Thread,
@@ -68,21 +73,31 @@ SYSTEM_ACTOR_NAME = services.SYSTEM_ACTOR_NAME
 
 IMPORTED = "imported"
 DUPLICATE = "duplicate"
+DEAD_LETTERED = "dead_lettered"  # kept for an administrator: addressed to nobody the portal serves
 REFUSED = "refused"
+
+#: The organisations a thread can be delivered to: the kinds ``thread_open`` addresses.
+_RECEIVING_KINDS = (Organisation.Kind.GENERAL_PRACTICE, Organisation.Kind.DEPARTMENT)
 
 _EVENT_NAMES = {"new": "ny meddelelse", "reply": "svar", "forward": "videresendt meddelelse"}
 
 
 @dataclass(frozen=True)
 class ImportOutcome:
-    status: str  # IMPORTED, DUPLICATE or REFUSED
+    status: str  # IMPORTED, DUPLICATE, DEAD_LETTERED or REFUSED
     reason: str = ""
     thread: Thread | None = None
     messages: tuple[Message, ...] = ()
+    dead_letter: DeadLetter | None = None
 
     @property
     def imported(self) -> bool:
         return self.status == IMPORTED
+
+    @property
+    def delivered(self) -> bool:
+        """In a thread someone reads: imported now or before."""
+        return self.status in (IMPORTED, DUPLICATE)
 
 
 class _Refused(Exception):
@@ -194,14 +209,35 @@ def _conversation_id(msg: m.CareCommunicationMessage) -> uuid.UUID:
         raise _Refused("Communication.identifier er ikke et UUID (MedCom kræver urn:uuid:<uuid>).") from None
 
 
-def _organisation(org: m.Organization, role: str) -> Organisation:
+def _check_sor(org: m.Organization, role: str) -> None:
     if not org.sor:
         raise _Refused(f"{role}organisationen har ingen SOR-kode.")
     try:
         sor_code_validator(org.sor)
     except ValidationError:
         raise _Refused(f"{role}organisationens SOR-kode er ugyldig: {org.sor[:40]!r}.") from None
+
+
+def _organisation(org: m.Organization, role: str) -> Organisation:
+    _check_sor(org, role)
     return services.organisation_external_get_or_create(sor_code=org.sor, name=org.name or "")
+
+
+def _unserved(receiver: m.Organization) -> str:
+    """Why the portal cannot deliver to ``receiver``, or "" when it can.
+
+    The portal serves a practice or hospital department it knows by SOR code and whose inbox
+    someone reads (an active member). Anything else would land in a thread nobody sees.
+    """
+    label = f"SOR {receiver.sor}" + (f", {receiver.name.strip()}" if (receiver.name or "").strip() else "")
+    found = Organisation.objects.filter(sor_code=receiver.sor).first()
+    if found is None:
+        return f"Modtageren ({label}) er ikke en organisation, portalen betjener: SOR-koden er ukendt."
+    if found.kind not in _RECEIVING_KINDS:
+        return f"Modtageren ({label}) er hverken en almen praksis eller en hospitalsafdeling i portalen."
+    if not found.memberships.filter(user__is_active=True).exists():
+        return f"Modtageren ({label}) har ingen aktive medlemmer i portalen, så ingen kan læse beskeden."
+    return ""
 
 
 def _filename(title: str | None, extension: str) -> str:
@@ -268,7 +304,7 @@ def carecommunication_import(
     for attempt in (1, 2):
         try:
             with transaction.atomic():
-                return _import(msg, actor=actor, now=now or timezone.now())
+                return _import(msg, data, actor=actor, now=now or timezone.now())
         except _Refused as exc:
             return ImportOutcome(REFUSED, exc.reason)
         except IntegrityError:
@@ -279,7 +315,9 @@ def carecommunication_import(
     raise AssertionError("unreachable")
 
 
-def _import(msg: m.CareCommunicationMessage, *, actor: User | None, now: datetime) -> ImportOutcome:
+def _import(
+    msg: m.CareCommunicationMessage, data: bytes, *, actor: User | None, now: datetime
+) -> ImportOutcome:
     header_id = msg.header_id or ""
     if not header_id or len(header_id) > 64:
         raise _Refused("MessageHeader.id mangler eller er længere end 64 tegn.")
@@ -307,8 +345,25 @@ def _import(msg: m.CareCommunicationMessage, *, actor: User | None, now: datetim
             return ImportOutcome(DUPLICATE, thread=thread)
         segments = [s for s in segments if not (s.identifiers & present)]
 
+    _check_sor(msg.sender, "Afsender")
+    _check_sor(msg.receiver, "Modtager")
+    unserved = _unserved(msg.receiver)
+    if unserved:
+        # Not ours to deliver, and not refused either: kept, before any patient look-up or write.
+        dead_letter = services.dead_letter_record(
+            header_id=header_id,
+            bundle=data,
+            reason=unserved,
+            sender_sor=msg.sender.sor or "",
+            sender_name=(msg.sender.name or "").strip(),
+            receiver_sor=msg.receiver.sor or "",
+            receiver_name=(msg.receiver.name or "").strip(),
+            now=now,
+        )
+        logger.warning("MedCom message %s not delivered: %s", header_id, unserved)
+        return ImportOutcome(DEAD_LETTERED, unserved, dead_letter=dead_letter)
     sender = _organisation(msg.sender, "Afsender")
-    receiver = _organisation(msg.receiver, "Modtager")
+    receiver = Organisation.objects.get(sor_code=msg.receiver.sor)
     if sender.pk == receiver.pk:
         raise _Refused("Afsender og modtager er den samme organisation.")
     patient, note = _patient(msg, actor=actor)
@@ -488,3 +543,18 @@ def _imported_message(draft: _Draft) -> services.ImportedMessage:
             for u in draft.uploads
         ),
     )
+
+
+def dead_letter_retry(*, dead_letter: DeadLetter, actor: User | None = None) -> ImportOutcome:
+    """Try to deliver a kept message again (the organisation may exist now) and record how it went.
+
+    Delivered (or found already delivered): the dead letter points at its thread. Still not
+    deliverable: it waits, one attempt more. Invalid on closer reading: refused, with the reason.
+    """
+    outcome = carecommunication_import(services.dead_letter_bundle(dead_letter), actor=actor)
+    if outcome.delivered:
+        services.dead_letter_resolve(dead_letter=dead_letter, delivered_to=outcome.thread)
+    elif outcome.status == REFUSED:
+        services.dead_letter_resolve(dead_letter=dead_letter, delivered_to=None, reason=outcome.reason)
+    dead_letter.refresh_from_db()
+    return outcome

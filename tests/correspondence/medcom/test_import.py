@@ -26,7 +26,7 @@ from portal.patients.models import PatientReference
 
 from .test_carecommunication import EXAMPLES, TEST_CPR, _example
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("receivers")]
 
 # The receiving practice of six of the examples, and the two departments of the reply (S-Tek-C).
 OESTERBRO_SOR = "1017421000016003"
@@ -35,20 +35,38 @@ OESTERBRO_SOR = "1017421000016003"
 def served(sor: str, *, kind: str = Organisation.Kind.GENERAL_PRACTICE, name: str = "") -> Organisation:
     """An organisation the portal serves: known by its SOR code, with a clinician who reads its inbox."""
     from portal.accounts.roles import Role
+    from tests.accounts.factories import HospitalFactory
     from tests.correspondence.factories import member
 
-    fields = (
-        {"yder_number": f"{abs(hash(sor)) % 10**6:06d}"} if kind == Organisation.Kind.GENERAL_PRACTICE else {}
-    )
-    if kind == Organisation.Kind.DEPARTMENT:
-        from tests.accounts.factories import HospitalFactory
+    found = Organisation.objects.filter(sor_code=sor).first()
+    if found is not None:
+        return found
+    fields = {}
+    if kind == Organisation.Kind.GENERAL_PRACTICE:
+        fields["yder_number"] = sor[:6]
+    elif kind == Organisation.Kind.DEPARTMENT:
+        from tests.accounts.factories import specialty
 
-        fields["parent"] = HospitalFactory()
+        fields["parent"], fields["specialty"] = HospitalFactory(), specialty("geriatri")
     organisation = Organisation.objects.create(
         kind=kind, name=name or f"Modtager {sor}", sor_code=sor, **fields
     )
     member(organisation, Role.GP if kind == Organisation.Kind.GENERAL_PRACTICE else Role.HOSPITAL_SPECIALIST)
     return organisation
+
+
+#: The receivers of MedCom's nine examples, as organisations the portal serves.
+EXAMPLE_RECEIVERS = {
+    "330461000016004": "Sundhedsplejen, Aabenraa kommune",
+    OESTERBRO_SOR: "2100 Lægehuset Østerbro",
+    "382871000016004": "Arden Lægehus",
+    "325251000016005": "MedCom XDIS91",
+}
+
+
+@pytest.fixture
+def receivers() -> dict[str, Organisation]:
+    return {sor: served(sor, name=name) for sor, name in EXAMPLE_RECEIVERS.items()}
 
 
 def _counts() -> dict:
@@ -121,13 +139,8 @@ def test_imported_thread_and_message_fields():
     assert thread.patient is not None
 
 
-def test_import_matches_known_organisations_by_sor():
-    practice = Organisation.objects.create(
-        kind=Organisation.Kind.GENERAL_PRACTICE,
-        name="Lægehuset Østerbro",
-        yder_number="123456",
-        sor_code=OESTERBRO_SOR,
-    )
+def test_import_matches_known_organisations_by_sor(receivers):
+    practice = receivers[OESTERBRO_SOR]
     before = Organisation.objects.count()
     outcome = carecommunication_import(_example("S-C").read_bytes())
     assert outcome.thread.recipient_organisation == practice
@@ -295,6 +308,14 @@ def test_reply_id_colliding_with_another_conversations_header_still_imports_both
         assert [o.status for o in outcomes] == [IMPORTED, IMPORTED]
 
 
+@pytest.fixture
+def s_c_sender_served() -> Organisation:
+    """S-C's sender as an organisation the portal serves too, so that a reply to it can be delivered."""
+    return served(
+        "328081000016004", kind=Organisation.Kind.DEPARTMENT, name="Hjemmesygeplejen, Aalborg kommune"
+    )
+
+
 def _reply_bundle(original: dict, *, text: str = "Tak, vi ser på det.") -> dict:
     """A reply to ``original`` (a bundle dict) as MedCom links it, built with building.reply_or_forward."""
     from portal.correspondence.medcom import build_bundle, parse_bundle
@@ -324,7 +345,7 @@ def _reply_bundle(original: dict, *, text: str = "Tak, vi ser på det.") -> dict
     return json.loads(build_bundle(reply))
 
 
-def test_reply_joins_the_thread_of_its_conversation_without_duplicating_segments():
+def test_reply_joins_the_thread_of_its_conversation_without_duplicating_segments(s_c_sender_served):
     original = load_bundle_dict(_example("S-C").read_bytes())
     first = carecommunication_import(_example("S-C").read_bytes())
     outcome = carecommunication_import(json.dumps(_reply_bundle(original)).encode())
@@ -339,7 +360,7 @@ def test_reply_joins_the_thread_of_its_conversation_without_duplicating_segments
     assert carecommunication_import(json.dumps(_reply_bundle(original)).encode()).status == DUPLICATE
 
 
-def test_reply_imported_before_its_original_makes_the_original_a_duplicate():
+def test_reply_imported_before_its_original_makes_the_original_a_duplicate(s_c_sender_served):
     original = load_bundle_dict(_example("S-C").read_bytes())
     assert carecommunication_import(json.dumps(_reply_bundle(original)).encode()).status == IMPORTED
     before = _counts()
@@ -347,7 +368,7 @@ def test_reply_imported_before_its_original_makes_the_original_a_duplicate():
     assert _counts() == before
 
 
-def test_reply_about_another_patient_is_refused():
+def test_reply_about_another_patient_is_refused(s_c_sender_served):
     original = load_bundle_dict(_example("S-C").read_bytes())
     carecommunication_import(_example("S-C").read_bytes())
     reply = _reply_bundle(original)
@@ -358,7 +379,7 @@ def test_reply_about_another_patient_is_refused():
     assert Message.objects.count() == 1
 
 
-def test_reply_to_a_closed_thread_reopens_it():
+def test_reply_to_a_closed_thread_reopens_it(s_c_sender_served):
     from django.utils import timezone
 
     original = load_bundle_dict(_example("S-C").read_bytes())
@@ -512,3 +533,110 @@ def test_header_id_reused_in_another_conversation_is_refused():
     _res(other, "Communication")["identifier"][0]["value"] = "urn:uuid:11111111-2222-4333-8444-555555555555"
     outcome = carecommunication_import(json.dumps(other).encode())
     assert outcome.status == REFUSED and "anden samtale" in outcome.reason
+
+
+# ---------------------------------------------------------------------------- undelivered: dead letters
+
+UNSERVED_SOR = "441211000016000"  # S-A's sender, a hospital clinic the portal does not serve
+
+
+def _addressed_to(sor: str, name: str = "Klinik for Ældresygdomme, AUH, Skejby") -> bytes:
+    """MedCom's S-C with its receiver replaced by ``sor``."""
+    bundle = _bundle()
+    receiver = next(
+        o for o in _resources(bundle, "Organization") for i in o["identifier"] if i["value"] == OESTERBRO_SOR
+    )
+    for ident in receiver["identifier"]:
+        if ident["system"] == "urn:oid:1.2.208.176.1.1":
+            ident["value"] = sor
+    receiver["name"] = name
+    return json.dumps(bundle).encode()
+
+
+def _resources(bundle: dict, resource_type: str) -> list[dict]:
+    return [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == resource_type]
+
+
+def _memberless(sor):
+    Organisation.objects.create(
+        kind=Organisation.Kind.GENERAL_PRACTICE, name="Tom praksis", sor_code=sor, yder_number="999999"
+    )
+
+
+def _a_hospital(sor):
+    from tests.accounts.factories import HospitalFactory
+
+    hospital = HospitalFactory(sor_code=sor)
+    served_member_of(hospital)
+
+
+def served_member_of(organisation):
+    from portal.accounts.roles import Role
+    from tests.correspondence.factories import member
+
+    return member(organisation, Role.HOSPITAL_SPECIALIST)
+
+
+UNSERVED = [
+    (lambda sor: None, "SOR-koden er ukendt"),
+    (_memberless, "ingen aktive medlemmer"),
+    (_a_hospital, "hverken en almen praksis eller en hospitalsafdeling"),
+]
+
+
+@pytest.mark.parametrize(("setup", "reason"), UNSERVED, ids=["unknown", "memberless", "hospital"])
+def test_a_bundle_for_an_organisation_the_portal_does_not_serve_is_kept_not_delivered(setup, reason):
+    from portal.correspondence.medcom.importing import DEAD_LETTERED
+    from portal.correspondence.models import DeadLetter
+    from portal.correspondence.services import dead_letter_bundle
+
+    setup(UNSERVED_SOR)
+    data = _addressed_to(UNSERVED_SOR)
+    before = _counts()
+    outcome = carecommunication_import(data)
+    assert outcome.status == DEAD_LETTERED and not outcome.delivered
+    assert reason in outcome.reason and UNSERVED_SOR in outcome.reason
+    # Nothing delivered, no patient looked up, no thread nobody can see.
+    assert {k: v for k, v in _counts().items() if k != "organisations"} == {
+        k: v for k, v in before.items() if k != "organisations"
+    }
+    assert not Organisation.objects.filter(sor_code="328081000016004").exists()  # not even the sender
+    letter = DeadLetter.objects.get()
+    assert letter == outcome.dead_letter and letter.status == DeadLetter.Status.WAITING
+    assert (letter.sender_sor, letter.sender_name) == ("328081000016004", "Hjemmesygeplejen, Aalborg kommune")
+    assert letter.receiver_sor == UNSERVED_SOR and letter.header_id == "5a663fe8-c361-411d-876d-4f6b06749e59"
+    assert letter.reason == outcome.reason and letter.attempts == 1
+    assert dead_letter_bundle(letter) == data
+    # The CPR number is only inside the encrypted bundle.
+    shown = " ".join(
+        str(getattr(letter, f.name)) for f in DeadLetter._meta.fields if f.name != "bundle_encrypted"
+    )
+    assert TEST_CPR not in shown and TEST_CPR not in letter.bundle_encrypted
+
+
+def test_the_same_undelivered_bundle_again_is_one_dead_letter_with_two_attempts():
+    from portal.correspondence.medcom.importing import DEAD_LETTERED
+    from portal.correspondence.models import DeadLetter
+
+    data = _addressed_to(UNSERVED_SOR)
+    assert [carecommunication_import(data).status for _ in range(2)] == [DEAD_LETTERED] * 2
+    assert DeadLetter.objects.get().attempts == 2
+
+
+def test_a_dead_letter_is_delivered_on_retry_once_the_organisation_is_served():
+    from portal.correspondence.medcom.importing import DEAD_LETTERED, dead_letter_retry
+    from portal.correspondence.models import DeadLetter
+
+    letter = carecommunication_import(_addressed_to(UNSERVED_SOR)).dead_letter
+    still = dead_letter_retry(dead_letter=letter)
+    assert still.status == DEAD_LETTERED
+    assert (letter.status, letter.attempts) == (DeadLetter.Status.WAITING, 2)
+
+    clinic = served(UNSERVED_SOR, kind=Organisation.Kind.DEPARTMENT, name="Klinik for Ældresygdomme")
+    outcome = dead_letter_retry(dead_letter=letter)
+    assert outcome.status == IMPORTED
+    assert outcome.thread.recipient_organisation == clinic
+    assert (letter.status, letter.thread) == (DeadLetter.Status.DELIVERED, outcome.thread)
+    # Delivered once: the bundle again is a duplicate, and the letter stays delivered.
+    assert dead_letter_retry(dead_letter=letter).status == DUPLICATE
+    assert DeadLetter.objects.get().status == DeadLetter.Status.DELIVERED

@@ -2,16 +2,23 @@
 
     python manage.py import_carecommunication FILE...
 
-Each file is one transaction: imported, skipped as a duplicate, or refused with its reason
-(and nothing written). The exit status is non-zero when any file was refused, so a scheduled
-import can alert on it. Output is in Danish and never shows a CPR number or message text.
+Each file is one transaction: imported, skipped as a duplicate, kept as undelivered (addressed to
+an organisation the portal does not serve: an administrator sees it under "Undelivered MedCom
+messages" and can retry it), or refused with its reason (and nothing written). The exit status
+is non-zero when any file was not delivered, so a scheduled import can alert on it. Output is in
+Danish and never shows a CPR number or message text.
 """
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.correspondence.medcom.importing import DUPLICATE, IMPORTED, carecommunication_import
+from portal.correspondence.medcom.importing import (
+    DEAD_LETTERED,
+    DUPLICATE,
+    IMPORTED,
+    carecommunication_import,
+)
 
 #: Larger files are refused unread: MedCom's largest example (with a PDF) is about 320 kB.
 MAX_BYTES = 20 * 1024 * 1024
@@ -32,7 +39,7 @@ class Command(BaseCommand):
         parser.add_argument("files", nargs="+", metavar="FILE", help="Bundle files, FHIR JSON or XML.")
 
     def handle(self, *args, files, **options):
-        counts = {"imported": 0, "duplicate": 0, "refused": 0}
+        counts = {"imported": 0, "duplicate": 0, "dead_lettered": 0, "refused": 0}
         for name in files:
             path = Path(name)
             reason = None
@@ -55,11 +62,21 @@ class Command(BaseCommand):
                     counts["duplicate"] += 1
                     self.stdout.write(f"Dublet, sprunget over: {path.name}")
                     continue
+                if outcome.status == DEAD_LETTERED:
+                    counts["dead_lettered"] += 1
+                    self.stderr.write(f"Ikke leveret, lagt til administrator: {path.name}: {outcome.reason}")
+                    continue
                 reason = outcome.reason
             counts["refused"] += 1
             self.stderr.write(f"Afvist: {path.name}: {reason}")
         self.stdout.write(
-            f"Importeret: {counts['imported']}, dubletter: {counts['duplicate']}, afvist: {counts['refused']}"
+            f"Importeret: {counts['imported']}, dubletter: {counts['duplicate']}, "
+            f"ikke leveret: {counts['dead_lettered']}, afvist: {counts['refused']}"
         )
-        if counts["refused"]:
-            raise CommandError(f"{counts['refused']} fil(er) afvist.", returncode=2)
+        undelivered = counts["dead_lettered"] + counts["refused"]
+        if undelivered:
+            raise CommandError(
+                f"{undelivered} fil(er) ikke leveret: {counts['dead_lettered']} lagt til administrator, "
+                f"{counts['refused']} afvist.",
+                returncode=2,
+            )
