@@ -536,6 +536,8 @@ class ImportedMessage:
     created_at: datetime
     medcom_message_id: str | None = None
     medcom_payload_id: str = ""
+    #: False for content passed on from a third party (a forwarded original): nobody owes it a reply.
+    awaits_reply: bool = True
     attachments: tuple[ImportedAttachment, ...] = ()
 
 
@@ -647,7 +649,7 @@ def thread_messages_import(
             body=item.body,
             body_html=item.body_html,
             created_at=item.created_at,
-            due_at=due(item.created_at, item.side),
+            due_at=due(item.created_at, item.side) if item.awaits_reply else None,
             medcom_message_id=item.medcom_message_id,
             medcom_payload_id=item.medcom_payload_id,
         )

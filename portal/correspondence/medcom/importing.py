@@ -11,7 +11,11 @@ How a bundle lands:
   forward joins the thread of its conversation; if the portal does not know it, the thread is
   created with the earlier message segments the bundle carries (MedCom replies repeat them).
 - Message segments are grouped into messages by the Provenance that lists them as ``source``
-  (MedCom's example S-B: a text and an attachment, one message). A segment whose identifier is
+  (MedCom's example S-B: a text and an attachment, one message).
+- Who wrote what comes from the Provenance chain, never from the order bundles arrive in: the
+  chain's first message (new-message) tells who opened the conversation, each segment's agent
+  its side. A third party's segment (a forwarded original) keeps its own organisation and
+  awaits no reply; it travels on the forwarder's side. A segment whose identifier is
   already in the thread (``Message.medcom_payload_id``) is not imported again.
 - Only the bundle's own message records its MessageHeader id (``Message.medcom_message_id``): the
   ids of earlier segments come from other systems' Provenance and need not be unique (MedCom's
@@ -144,6 +148,7 @@ class _Draft:
     side: str
     organisation: Organisation
     header_id: str | None
+    awaits_reply: bool
     created_at: datetime
     body: str
     author_name: str
@@ -420,11 +425,42 @@ def _patient(msg: m.CareCommunicationMessage, *, actor: User | None) -> tuple[Pa
     )
 
 
+def _root_provenance(msg: m.CareCommunicationMessage) -> m.Provenance | None:
+    """The first message of the chain this bundle carries: follow each ``revision`` link back."""
+    by_target = {p.target_id: p for p in msg.provenance if p.target_id}
+    provenance, seen = msg.current_provenance, set()
+    while provenance is not None and provenance.previous_message_id in by_target:
+        seen.add(provenance.id)
+        earlier = by_target[provenance.previous_message_id]
+        if earlier.id in seen:
+            break
+        provenance = earlier
+    return provenance
+
+
 def _opener_and_addressee(
     msg: m.CareCommunicationMessage, *, sender: Organisation, receiver: Organisation
 ) -> tuple[Organisation, Organisation]:
-    # A reply whose conversation we never saw answers the receiver's message: the receiver opened it.
-    return (receiver, sender) if msg.event == "reply" else (sender, receiver)
+    """Who opened the conversation, told by the Provenance chain rather than by arrival order.
+
+    The chain's first message (activity new-message) names its organisation as agent: when that
+    is the receiver, the receiver opened it (this bundle answers it, however many replies later);
+    when it is the sender, the sender did. A new message, a forward (the chain starts with a third
+    party) or a chain that names neither: the sender opens the thread with the receiver, except a
+    reply without its chain, which answers the receiver.
+    """
+    root = _root_provenance(msg)
+    if root is not None and root is not msg.current_provenance and root.activity == "new-message":
+        agent = next(
+            (o for o in (*msg.organizations, msg.sender, msg.receiver) if o.id == root.agent_id), None
+        )
+        if agent is not None and agent.sor == receiver.sor_code:
+            return receiver, sender
+        if agent is not None and agent.sor == sender.sor_code:
+            return sender, receiver
+    if msg.event == "reply" and (root is None or root is msg.current_provenance):
+        return receiver, sender
+    return sender, receiver
 
 
 def _new_thread(
@@ -494,15 +530,21 @@ def _drafts(
     for segment in segments:
         is_current = segment is current
         agent = bundle_orgs.get(segment.provenance.agent_id) if segment.provenance else None
+        third_party = False
         if is_current:
-            side, organisation, org_name = current_side, sender, str(sender)
+            side, organisation = current_side, sender
+            org_name = (msg.sender.name or "").strip() or str(sender)
         else:
             side = sides_by_sor.get(agent.sor if agent else None)
+            organisation = None
             if side is None:
                 # A third party's segment: forwarded content travels with the forwarder, a reply
-                # answers the other side.
+                # answers the other side. It stays the third party's own words and organisation.
                 side = Side(current_side).other if msg.event == "reply" else current_side
-            organisation = opener if side == Side.SENDER else addressee
+                third_party = True
+                if agent is not None and agent.sor:
+                    organisation = _organisation(agent, "Forfatter")
+            organisation = organisation or (opener if side == Side.SENDER else addressee)
             org_name = (agent.name if agent and agent.name else "") or str(organisation)
         drafts.append(
             _Draft(
@@ -510,6 +552,7 @@ def _drafts(
                 side=side,
                 organisation=organisation,
                 header_id=msg.header_id if is_current else None,
+                awaits_reply=not third_party,
                 created_at=_segment_time(segment, msg) or timezone.now(),
                 body=_body(segment),
                 uploads=[
@@ -536,6 +579,7 @@ def _imported_message(draft: _Draft) -> services.ImportedMessage:
         created_at=draft.created_at,
         medcom_message_id=draft.header_id,
         medcom_payload_id=(draft.segment.key or "")[:64],
+        awaits_reply=draft.awaits_reply,
         attachments=tuple(
             services.ImportedAttachment(
                 file=u.file, filename=u.filename, content_type=u.content_type, size=u.size

@@ -316,7 +316,9 @@ def s_c_sender_served() -> Organisation:
     )
 
 
-def _reply_bundle(original: dict, *, text: str = "Tak, vi ser på det.") -> dict:
+def _reply_bundle(
+    original: dict, *, text: str = "Tak, vi ser på det.", n: int = 0, at: str = "2024-09-12T10:00:00+02:00"
+) -> dict:
     """A reply to ``original`` (a bundle dict) as MedCom links it, built with building.reply_or_forward."""
     from portal.correspondence.medcom import build_bundle, parse_bundle
     from portal.correspondence.medcom import model as m
@@ -327,11 +329,11 @@ def _reply_bundle(original: dict, *, text: str = "Tak, vi ser på det.") -> dict
     reply = reply_or_forward(
         previous,
         event="reply",
-        header_id="7d1b8d0e-3b0e-4c5e-9a3e-5d0f6f3c2b10",
-        provenance_id="a6f1c0de-1111-4a2b-8c3d-4e5f60718293",
+        header_id=f"7d1b8d0e-3b0e-4c5e-9a3e-5d0f6f3c2b1{n}",
+        provenance_id=f"a6f1c0de-1111-4a2b-8c3d-4e5f6071829{n}",
         payload=m.Payload(
-            identifier="urn:uuid:2f7c0e55-6f0a-4f0e-9d0e-0d9e3c1b8a11",
-            timestamp="2024-09-12T10:00:00+02:00",
+            identifier=f"urn:uuid:2f7c0e55-6f0a-4f0e-9d0e-0d9e3c1b8a1{n}",
+            timestamp=at,
             text=text,
             author=author,
             phone="12345678",
@@ -339,8 +341,8 @@ def _reply_bundle(original: dict, *, text: str = "Tak, vi ser på det.") -> dict
         ),
         sender=previous.receiver,
         receiver=previous.sender,
-        at="2024-09-12T10:00:00+02:00",
-        bundle_id="b9a1c0de-2222-4a2b-8c3d-4e5f60718293",
+        at=at,
+        bundle_id=f"b9a1c0de-2222-4a2b-8c3d-4e5f6071829{n}",
     )
     return json.loads(build_bundle(reply))
 
@@ -640,3 +642,66 @@ def test_a_dead_letter_is_delivered_on_retry_once_the_organisation_is_served():
     # Delivered once: the bundle again is a duplicate, and the letter stays delivered.
     assert dead_letter_retry(dead_letter=letter).status == DUPLICATE
     assert DeadLetter.objects.get().status == DeadLetter.Status.DELIVERED
+
+
+# ---------------------------------------------------------------------------- attribution by Provenance
+
+
+def _conversation_of_three() -> list[bytes]:
+    """S-C (Hjemmesygeplejen to Østerbro), Østerbro's reply, and Hjemmesygeplejen's answer to it."""
+    original = load_bundle_dict(_example("S-C").read_bytes())
+    reply = _reply_bundle(original, text="Hvad var pulsen?", n=1, at="2024-09-12T10:00:00+02:00")
+    answer = _reply_bundle(reply, text="Puls 72.", n=2, at="2024-09-13T09:00:00+02:00")
+    return [json.dumps(b).encode() for b in (original, reply, answer)]
+
+
+def _attribution(thread: Thread) -> list[tuple]:
+    return [
+        (m.side, m.organisation.sor_code, m.author_organisation_name, m.body[:20])
+        for m in thread.messages.select_related("organisation").order_by("created_at")
+    ]
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(range(3))), ids=str)
+def test_arrival_order_never_changes_who_wrote_what_or_the_threads_direction(s_c_sender_served, order):
+    bundles = _conversation_of_three()
+    outcomes = [carecommunication_import(bundles[i]) for i in order]
+    assert {o.status for o in outcomes} <= {IMPORTED, DUPLICATE}, [o.reason for o in outcomes]
+    thread = Thread.objects.get()
+    # Hjemmesygeplejen opened the conversation (S-C's new-message Provenance), whatever came first.
+    assert thread.sender_organisation.sor_code == "328081000016004"
+    assert thread.recipient_organisation.sor_code == OESTERBRO_SOR
+    assert _attribution(thread) == [
+        (Side.SENDER, "328081000016004", "Hjemmesygeplejen, Aalborg kommune", "Til rette vedkommend"),
+        (Side.RECIPIENT, OESTERBRO_SOR, "2100 Lægehuset Østerbro", "Hvad var pulsen?"),
+        (Side.SENDER, "328081000016004", "Hjemmesygeplejen, Aalborg kommune", "Puls 72."),
+    ]
+    # The newest message (Hjemmesygeplejen's) awaits Østerbro.
+    assert thread.awaiting == Side.RECIPIENT
+
+
+def test_a_forwarded_original_is_attributed_to_its_author_not_the_forwarder(receivers):
+    from portal.correspondence.medcom.exporting import message_bundle
+
+    outcome = carecommunication_import(_example("S-E").read_bytes())
+    original, forward = outcome.thread.messages.select_related("organisation").order_by("created_at")
+    forwarder = outcome.thread.sender_organisation
+    assert forwarder.sor_code == "1382601000016006" and forward.organisation == forwarder
+    # Written by Nancy Nielsen at Sundhedsplejen, Aabenraa; the forwarder only passed it on.
+    assert original.author_name == "Nancy Nielsen"
+    assert original.organisation.sor_code == "330461000016004"
+    assert original.author_organisation_name == "Sundhedsplejen, Aabenraa kommune"
+    # Forwarded content awaits nobody: only the forward itself asks the receiver for an answer.
+    assert original.due_at is None and forward.due_at is not None
+    # And the export says the same: the original's Provenance names its own organisation.
+    reader = receivers[OESTERBRO_SOR].memberships.get().user
+    exported = parse_bundle_bytes(message_bundle(forward, actor=reader))
+    agents = {p.target_id: p.agent_id for p in exported.provenance}
+    orgs = {o.id: o.sor for o in exported.organizations}
+    assert orgs[agents[original.medcom_message_id or str(original.public_id)]] == "330461000016004"
+
+
+def parse_bundle_bytes(data: bytes):
+    from portal.correspondence.medcom import parse_bundle
+
+    return parse_bundle(data)
