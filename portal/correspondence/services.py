@@ -65,7 +65,11 @@ def _require_text(value: str, *, field: str, label: str, max_length: int, as_wri
     never changed beyond the empty lines a form adds.
     """
     value = value or ""
-    value = value.strip("\r\n") if as_written else value.strip()
+    if as_written:
+        # Browsers send CRLF; one line ending everywhere, so the export sends what the page shows.
+        value = value.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+    else:
+        value = value.strip()
     if not value.strip():
         raise ValidationError({field: _("%(label)s must be filled in.") % {"label": label}})
     if len(value) > max_length:

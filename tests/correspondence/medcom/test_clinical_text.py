@@ -130,6 +130,13 @@ def test_a_portal_message_shows_and_exports_the_text_as_written(w, text):
             assert texts and set(texts) == {text}
 
 
+def test_a_form_line_ending_is_stored_as_one_line_break(w):
+    thread = open_thread(w, body="\r\nBlodtryk 120/80\r\nPuls 72\r\n\r\n")
+    message = thread.messages.get()
+    assert message.body == "Blodtryk 120/80\nPuls 72"
+    _assert_shown_as_written(message.body_html, message.body)
+
+
 def test_the_reported_dosage_text_keeps_every_character_in_the_thread_page(client, w):
     from tests.accounts.login import verified_login
     from tests.correspondence.test_views import thread_url
