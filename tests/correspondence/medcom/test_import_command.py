@@ -120,3 +120,29 @@ def test_an_undelivered_file_is_counted_apart_and_the_status_is_non_zero(tmp_pat
     assert Thread.objects.count() == 1
     captured = capfd.readouterr()
     _assert_no_cpr(out, err, caplog.text, captured.out, captured.err)
+
+
+def test_waiting_dead_letters_are_retried_from_the_command(tmp_path):
+    from portal.correspondence.models import DeadLetter
+
+    from .test_import import UNSERVED_SOR, _addressed_to, served
+
+    elsewhere = tmp_path / "til-skejby.json"
+    elsewhere.write_bytes(_addressed_to(UNSERVED_SOR))
+    _run(elsewhere)
+    out, err, code = _run("--retry-dead-letters")
+    assert code != 0 and "Stadig ikke leveret" in err
+    assert out.strip().splitlines()[-1] == "Importeret: 0, dubletter: 0, ikke leveret: 1, afvist: 0"
+
+    served(UNSERVED_SOR)
+    out, err, code = _run("--retry-dead-letters")
+    assert code == 0, err
+    assert out.strip().splitlines()[-1] == "Importeret: 1, dubletter: 0, ikke leveret: 0, afvist: 0"
+    assert DeadLetter.objects.get().status == DeadLetter.Status.DELIVERED
+    assert Thread.objects.count() == 1
+    _assert_no_cpr(out, err)
+
+
+def test_the_command_wants_files_or_the_retry_option():
+    _out, err, code = _run()
+    assert code != 0 and "--retry-dead-letters" in err
