@@ -2,14 +2,14 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
-from content.markdown import render_markdown
+from portal.core.markdown import render_markdown
 
 
 class MarkdownBlock(blocks.TextBlock):
     """Markdown written by an editor or imported from a file.
 
     Rendered with tables and footnotes, then sanitised against the project's
-    allow-list (``content.sanitise``).
+    allow-list (``portal.core.sanitise``).
     """
 
     def render_basic(self, value, context=None):

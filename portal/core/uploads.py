@@ -1,10 +1,12 @@
 """Upload checks: what a file *is* is decided by its first bytes, never by its name or declared type.
 
 The login modules accept attachments only as PDF, PNG or JPEG (``validate_upload``,
-``AttachmentField``, ``AttachmentsField``). SVG and HTML are refused because a browser
-runs the script inside them when they are opened from our origin. The declared content
-type of an accepted file is replaced with the sniffed one, so that nothing downstream
-serves what the client claimed.
+``AttachmentField``, ``AttachmentsField``). Messages from other systems may also carry what
+MedCom's attachment value set (medcom-core-attachmentMimeTypes) allows: GIF, TIFF and BMP
+(``MEDCOM_ATTACHMENT_KINDS``); like every attachment they are only ever served as a download.
+SVG and HTML are refused because a browser runs the script inside them when they are
+opened from our origin. The declared content type of an accepted file is replaced with
+the sniffed one, so that nothing downstream serves what the client claimed.
 
 Editors' Wagtail documents keep their office formats, but a file must carry the
 signature its extension promises and must not be markup (``SafeDocumentForm``);
@@ -15,6 +17,7 @@ https://docs.wagtail.org/en/stable/reference/settings.html#documents
 
 import codecs
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
@@ -40,6 +43,24 @@ class Kind:
     content_type: str
     signature: bytes
     extensions: frozenset
+    #: A further check of the first bytes, for formats whose signature alone is too short.
+    check: Callable[[bytes], bool] | None = None
+
+    def matches(self, head: bytes) -> bool:
+        return head.startswith(self.signature) and (self.check is None or self.check(head))
+
+
+# BITMAPCOREHEADER, BITMAPINFOHEADER and its later versions: the sizes a real BMP's DIB header has.
+_BMP_DIB_HEADER_SIZES = {12, 40, 52, 56, 64, 108, 124}
+
+
+def _is_bmp(head: bytes) -> bool:
+    """A BMP also has zeroed reserved bytes and a known DIB header size: "BM" alone starts many texts."""
+    return (
+        len(head) >= 18
+        and head[6:10] == b"\x00\x00\x00\x00"
+        and int.from_bytes(head[14:18], "little") in _BMP_DIB_HEADER_SIZES
+    )
 
 
 ATTACHMENT_KINDS = (
@@ -48,6 +69,16 @@ ATTACHMENT_KINDS = (
     Kind("image/jpeg", JPEG, frozenset({"jpg", "jpeg"})),
 )
 IMAGE_KINDS = ATTACHMENT_KINDS[1:]
+
+#: MedCom's attachment value set (v1.8.1): PDF, GIF, JPEG, PNG, TIFF and BMP.
+MEDCOM_ATTACHMENT_KINDS = (
+    *ATTACHMENT_KINDS,
+    Kind("image/gif", b"GIF87a", frozenset({"gif"})),
+    Kind("image/gif", b"GIF89a", frozenset({"gif"})),
+    Kind("image/tiff", b"II*\x00", frozenset({"tif", "tiff"})),  # little-endian
+    Kind("image/tiff", b"MM\x00*", frozenset({"tif", "tiff"})),  # big-endian
+    Kind("image/bmp", b"BM", frozenset({"bmp"}), check=_is_bmp),
+)
 
 # Editors' document extensions and the signature each must start with; None means plain
 # text (csv, txt), which has no signature and only must not be markup.
@@ -95,7 +126,7 @@ def looks_like_markup(head: bytes) -> bool:
 
 
 def sniff(head: bytes, kinds=ATTACHMENT_KINDS) -> Kind | None:
-    return next((kind for kind in kinds if head.startswith(kind.signature)), None)
+    return next((kind for kind in kinds if kind.matches(head)), None)
 
 
 def _extension(name: str) -> str:
@@ -115,13 +146,24 @@ def _check_size(file) -> None:
 
 
 def validate_upload(file, kinds=ATTACHMENT_KINDS) -> Kind:
-    """Refuse ``file`` unless it is a non-empty PDF, PNG or JPEG within ``UPLOAD_MAX_BYTES``.
+    """Refuse ``file`` unless it is a non-empty file of one of ``kinds`` within ``UPLOAD_MAX_BYTES``.
+
+    ``kinds`` is PDF, PNG or JPEG for uploads in the portal; MedCom's wider list for imports.
 
     Returns the detected kind and sets ``file.content_type`` to it when the file is an
     upload, so that the type the browser declared is never stored or served.
     """
     _check_size(file)
     kind = sniff(read_head(file), kinds)
+    if kind is None and kinds is MEDCOM_ATTACHMENT_KINDS:
+        raise ValidationError(
+            _(
+                "The file %(name)s is not a PDF, PNG, JPEG, GIF, TIFF or BMP file. "
+                "Other types, including SVG and HTML, are not accepted."
+            ),
+            code="file_type",
+            params={"name": file.name},
+        )
     if kind is None:
         raise ValidationError(
             _(

@@ -99,7 +99,8 @@ class ThreadForm(ClientTokenMixin):
         label=_("Message"),
         max_length=BODY_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=_("Markdown: **bold**, *italics*, lists with “-”."),
+        help_text=_("Plain text: shown and sent exactly as you write it."),
+        strip=False,  # clinical text as written; the service trims only blank lines
     )
     attachments = AttachmentsField(label=_("Attachments"), required=False, help_text=_("PDF, PNG or JPEG."))
     awaits_reply = forms.BooleanField(label=_("I await a reply"), required=False, initial=True)
@@ -165,7 +166,8 @@ class ReplyForm(ClientTokenMixin):
         label=_("Your reply"),
         max_length=BODY_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("Markdown: **bold**, *italics*, lists with “-”."),
+        help_text=_("Plain text: shown and sent exactly as you write it."),
+        strip=False,  # clinical text as written; the service trims only blank lines
     )
     attachments = AttachmentsField(label=_("Attachments"), required=False, help_text=_("PDF, PNG or JPEG."))
     awaits_reply = forms.BooleanField(label=_("I await a reply"), required=False, initial=True)

@@ -473,3 +473,49 @@ class InboxEntry(models.Model):
 
     def __str__(self):
         return f"{self.thread_id}: {self.user_id or self.organisation_id}"
+
+
+class DeadLetter(models.Model):
+    """A MedCom message the portal received but cannot deliver, kept until it can be.
+
+    Today: a bundle addressed to an organisation the portal does not serve (an unknown SOR code,
+    or an organisation without members, whose inbox nobody reads). It is never reported as
+    delivered; an administrator sees the list (reason, sender, receiver, when) and retries it
+    once the organisation exists. The raw bundle is kept encrypted, since it carries the
+    patient's CPR number; nothing shown in the list comes from the patient.
+    """
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        DELIVERED = "delivered", _("Delivered")
+        REFUSED = "refused", _("Refused")
+
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.WAITING)
+    reason = models.CharField(_("reason"), max_length=REASON_MAX_LENGTH)
+    header_id = models.CharField(_("MessageHeader id"), max_length=64, unique=True)
+    sender_sor = models.CharField(_("sender's SOR code"), max_length=18, blank=True)
+    sender_name = models.CharField(_("sender"), max_length=200, blank=True)
+    receiver_sor = models.CharField(_("receiver's SOR code"), max_length=18, blank=True)
+    receiver_name = models.CharField(_("receiver"), max_length=200, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=1)
+    last_attempt_at = models.DateTimeField(_("last attempt"), default=timezone.now)
+    thread = models.ForeignKey(
+        Thread,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("delivered to thread"),
+    )
+    # Fernet token (portal.patients.crypto keys) of the bundle exactly as received.
+    bundle_encrypted = models.TextField(editable=False)
+
+    class Meta:
+        verbose_name = _("undelivered MedCom message")
+        verbose_name_plural = _("undelivered MedCom messages")
+        ordering = ["-received_at", "-pk"]
+        indexes = [models.Index(fields=["status", "-received_at"])]
+
+    def __str__(self):
+        return f"{self.sender_name or self.sender_sor} → {self.receiver_name or self.receiver_sor}"

@@ -1,4 +1,4 @@
-"""Writes of correspondence: open, write, claim, assign, re-route, read, close.
+"""Writes of correspondence: open, write, claim, assign, re-route, read, close, import.
 
 Each function is one transaction: a thread, its first message, its attachments,
 its history event and its e-mail notifications are saved together or not at all.
@@ -6,22 +6,27 @@ Validation errors are Django ``ValidationError``s with Danish messages, raised
 before anything is written.
 """
 
+import logging
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from content.markdown import render_markdown
 from portal.accounts.models import HealthCouncilArea, Organisation, Specialty, User
 from portal.accounts.roles import CLINICIAN_ROLES
 from portal.accounts.selectors import user_has_role_in
 from portal.audit.models import AccessLogEntry
 from portal.audit.services import access_log_record
 from portal.core.deadlines import reply_due
+from portal.core.plaintext import plain_text_html
+from portal.patients.crypto import _fernet
 from portal.patients.models import PatientReference
 from portal.patients.services import patient_reference_get_or_create
 
@@ -32,6 +37,7 @@ from .models import (
     SUBJECT_MAX_LENGTH,
     SUMMARY_MAX_LENGTH,
     Attachment,
+    DeadLetter,
     Message,
     Participant,
     ReadMark,
@@ -42,13 +48,28 @@ from .models import (
 from .rules import sides_of, writing_side
 from .selectors import receiving_departments, reply_working_days
 
+#: Who reopens a thread when a message arrives from another system.
+SYSTEM_ACTOR_NAME = "MedCom-import"
+
+logger = logging.getLogger(__name__)
+
 # Recorded evidence in the access log, in Danish whatever the interface language.
 PURPOSE_CORRESPONDENCE = "Korrespondance om patienten"
 
 
-def _require_text(value: str, *, field: str, label: str, max_length: int) -> str:
-    value = (value or "").strip()
-    if not value:
+def _require_text(value: str, *, field: str, label: str, max_length: int, as_written: bool = False) -> str:
+    """The trimmed value, or a ValidationError; ``as_written`` trims only blank lines around it.
+
+    A message body keeps its first line's indentation and its trailing spaces: clinical text is
+    never changed beyond the empty lines a form adds.
+    """
+    value = value or ""
+    if as_written:
+        # Browsers send CRLF; one line ending everywhere, so the export sends what the page shows.
+        value = value.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+    else:
+        value = value.strip()
+    if not value.strip():
         raise ValidationError({field: _("%(label)s must be filled in.") % {"label": label}})
     if len(value) > max_length:
         raise ValidationError(
@@ -149,7 +170,9 @@ def thread_open(
     if not user_has_role_in(author, sender_organisation.pk, CLINICIAN_ROLES):
         raise PermissionDenied("Only a clinician of the sending organisation opens a thread from it.")
     subject = _require_text(subject, field="subject", label=_("The subject"), max_length=SUBJECT_MAX_LENGTH)
-    body = _require_text(body, field="body", label=_("The message"), max_length=BODY_MAX_LENGTH)
+    body = _require_text(
+        body, field="body", label=_("The message"), max_length=BODY_MAX_LENGTH, as_written=True
+    )
     topic = (topic or "").strip()[:60]
 
     if recipient_organisation is None:
@@ -208,7 +231,7 @@ def thread_open(
         thread=thread,
         side=Side.SENDER,
         body=body,
-        body_html=render_markdown(body, heading_offset=2),
+        body_html=plain_text_html(body),
         created_at=now,
         due_at=_due_at(sent_at=now, answering_organisation=recipient_organisation) if awaits_reply else None,
         **author_fields,
@@ -267,14 +290,16 @@ def message_send(
     side = writing_side(author, thread)
     if side is None:
         raise PermissionDenied("Not a clinician on either side of this thread.")
-    body = _require_text(body, field="body", label=_("The message"), max_length=BODY_MAX_LENGTH)
+    body = _require_text(
+        body, field="body", label=_("The message"), max_length=BODY_MAX_LENGTH, as_written=True
+    )
     organisation = thread.organisation_on(side)
     other = Side(side).other
     message = Message(
         thread=thread,
         side=side,
         body=body,
-        body_html=render_markdown(body, heading_offset=2),
+        body_html=plain_text_html(body),
         created_at=now,
         due_at=_due_at(sent_at=now, answering_organisation=thread.organisation_on(other))
         if awaits_reply
@@ -468,3 +493,258 @@ def overdue_threads_notify(*, now: datetime | None = None) -> int:
             )
             told += 1
     return told
+
+
+# ---------------------------------------------------------------------------- imported messages
+
+
+@dataclass(frozen=True)
+class ImportedAttachment:
+    """A file that arrived with a message from another system, already checked by content."""
+
+    file: File
+    filename: str
+    content_type: str
+    size: int
+
+
+@dataclass(frozen=True)
+class ImportedMessage:
+    """A message written in another system: its author is a name, not a portal user."""
+
+    side: str
+    organisation: Organisation
+    author_name: str
+    author_title: str
+    author_phone: str
+    author_organisation_name: str
+    body: str
+    body_html: str
+    created_at: datetime
+    medcom_message_id: str | None = None
+    medcom_payload_id: str = ""
+    #: False for content passed on from a third party (a forwarded original): nobody owes it a reply.
+    awaits_reply: bool = True
+    attachments: tuple[ImportedAttachment, ...] = ()
+
+
+@transaction.atomic
+def organisation_external_get_or_create(*, sor_code: str, name: str) -> Organisation:
+    """The organisation with ``sor_code``; unknown, an external record named from the message.
+
+    Kind "hospital" needs neither a provider number nor a parent. Nobody is a member, so it only
+    ever appears as the other party of a thread.
+    """
+    found = Organisation.objects.filter(sor_code=sor_code).first()
+    if found is not None:
+        return found
+    name = (name or "").strip() or f"Ukendt organisation (SOR {sor_code})"
+    created = Organisation(kind=Organisation.Kind.HOSPITAL, name=name[:200], sor_code=sor_code)
+    created.full_clean()
+    created.save()
+    logger.info("MedCom import created external organisation %s (SOR %s)", created.pk, sor_code)
+    return created
+
+
+@transaction.atomic
+def thread_open_imported(
+    *,
+    conversation_id: uuid.UUID,
+    subject: str,
+    category: str,
+    topic: str,
+    priority: str,
+    patient: PatientReference | None,
+    sender_organisation: Organisation,
+    recipient_organisation: Organisation,
+    created_at: datetime,
+) -> Thread:
+    """A thread opened in another system, known here by its conversation id; nobody here opened it.
+
+    Raises ValidationError (nothing written) when the thread breaks a model rule.
+    """
+    thread = Thread(
+        conversation_id=conversation_id,
+        subject=subject[:SUBJECT_MAX_LENGTH],
+        category=category,
+        topic=topic,
+        priority=priority or "",
+        patient=patient,
+        opened_by=None,
+        sender_organisation=sender_organisation,
+        addressed_specialty=recipient_organisation.specialty,
+        recipient_organisation=recipient_organisation,
+        created_at=created_at,
+        last_message_at=created_at,
+    )
+    thread.full_clean(exclude=["conversation_id", "public_id"])
+    thread.save()
+    return thread
+
+
+@transaction.atomic
+def thread_reopen(*, thread: Thread, actor_name: str, now: datetime, actor: User | None = None) -> Thread:
+    """Open a closed thread again (a message arrived in it); a no-op on an open thread."""
+    if thread.is_open:
+        return thread
+    thread.status, thread.closed_at, thread.closed_by = Thread.Status.OPEN, None, None
+    thread.save(update_fields=["status", "closed_at", "closed_by"])
+    ThreadEvent.objects.create(
+        thread=thread, kind=ThreadEvent.Kind.REOPENED, at=now, actor=actor, actor_name=actor_name
+    )
+    return thread
+
+
+@transaction.atomic
+def thread_messages_import(
+    *,
+    thread: Thread,
+    messages: Sequence[ImportedMessage],
+    reason: str,
+    from_organisation: Organisation,
+    to_organisation: Organisation,
+    actor: User | None = None,
+    now: datetime | None = None,
+) -> list[Message]:
+    """Write messages that arrived from another system into ``thread``, in the order they were written.
+
+    Every message is answered by the first later message from the other side. When the newest
+    message of the thread is one of these, it sets whose turn it is (its deadline runs from when
+    it reached the portal, since nobody could answer before that), reopens a closed thread and
+    tells the other side. One IMPORTED event records the delivery.
+    """
+    now = now or timezone.now()
+    working_days: dict[int, int] = {}
+
+    def due(sent_at: datetime, side: str) -> datetime:
+        answering = thread.organisation_on(Side(side).other)
+        if answering.pk not in working_days:
+            working_days[answering.pk] = reply_working_days(answering)
+        return reply_due(sent_at=sent_at, working_days=working_days[answering.pk])
+
+    written = []
+    for item in sorted(messages, key=lambda x: x.created_at):
+        message = Message(
+            thread=thread,
+            side=item.side,
+            author=None,
+            author_name=item.author_name,
+            author_title=item.author_title,
+            author_phone=item.author_phone,
+            author_organisation_name=item.author_organisation_name,
+            organisation=item.organisation,
+            body=item.body,
+            body_html=item.body_html,
+            created_at=item.created_at,
+            due_at=due(item.created_at, item.side) if item.awaits_reply else None,
+            medcom_message_id=item.medcom_message_id,
+            medcom_payload_id=item.medcom_payload_id,
+        )
+        message.save()
+        for upload in item.attachments:
+            Attachment.objects.create(
+                message=message,
+                file=upload.file,
+                filename=upload.filename,
+                content_type=upload.content_type,
+                size=upload.size,
+            )
+        written.append(message)
+
+    ordered = list(thread.messages.order_by("created_at", "pk"))
+    _mark_answered(ordered)
+    last = ordered[-1]
+    if any(last.pk == x.pk for x in written):
+        waiting = None
+        if last.answered_at is None:
+            last.due_at = due(max(last.created_at, now), last.side)
+            Message.objects.filter(pk=last.pk).update(due_at=last.due_at)
+            waiting = last
+        thread.last_message_at = max(thread.last_message_at, last.created_at)
+        _set_turn(thread, waiting_message=waiting)
+        thread_reopen(thread=thread, actor_name=SYSTEM_ACTOR_NAME, now=now)
+        notifications.new_message(last)
+
+    ThreadEvent.objects.create(
+        thread=thread,
+        kind=ThreadEvent.Kind.IMPORTED,
+        at=now,
+        actor=actor,
+        actor_name=(actor.get_full_name() or actor.email) if actor else SYSTEM_ACTOR_NAME,
+        from_organisation=from_organisation,
+        to_organisation=to_organisation,
+        reason=reason[:REASON_MAX_LENGTH],
+    )
+    return written
+
+
+def _mark_answered(ordered: list[Message]) -> None:
+    """Each unanswered message is answered by the first later message from the other side."""
+    for index, message in enumerate(ordered):
+        if message.answered_at is not None:
+            continue
+        answer = next((x for x in ordered[index + 1 :] if x.side != message.side), None)
+        if answer is not None:
+            message.answered_at = answer.created_at
+            message.answered_by_organisation_id = answer.organisation_id
+            Message.objects.filter(pk=message.pk).update(
+                answered_at=answer.created_at, answered_by_organisation_id=answer.organisation_id
+            )
+
+
+# ---------------------------------------------------------------------------- undelivered messages
+
+
+def dead_letter_bundle(dead_letter: DeadLetter) -> bytes:
+    """The bundle as it was received (it holds a CPR number: only for a new delivery attempt)."""
+    return _fernet().decrypt(dead_letter.bundle_encrypted.encode("ascii"))
+
+
+@transaction.atomic
+def dead_letter_record(
+    *,
+    header_id: str,
+    bundle: bytes,
+    reason: str,
+    sender_sor: str,
+    sender_name: str,
+    receiver_sor: str,
+    receiver_name: str,
+    now: datetime | None = None,
+) -> DeadLetter:
+    """Keep a message that cannot be delivered; the same MessageHeader again counts one more attempt.
+
+    ``reason`` and the names must not carry a CPR number: they are what the admin list shows.
+    """
+    now = now or timezone.now()
+    dead_letter = DeadLetter.objects.select_for_update().filter(header_id=header_id).first()
+    if dead_letter is None:
+        dead_letter = DeadLetter(
+            header_id=header_id,
+            received_at=now,
+            bundle_encrypted=_fernet().encrypt(bundle).decode("ascii"),
+            attempts=0,
+        )
+    dead_letter.status = DeadLetter.Status.WAITING
+    dead_letter.reason = reason[:REASON_MAX_LENGTH]
+    dead_letter.sender_sor, dead_letter.sender_name = sender_sor[:18], sender_name[:200]
+    dead_letter.receiver_sor, dead_letter.receiver_name = receiver_sor[:18], receiver_name[:200]
+    dead_letter.attempts += 1
+    dead_letter.last_attempt_at = now
+    dead_letter.full_clean(exclude=["header_id"])
+    dead_letter.save()
+    return dead_letter
+
+
+@transaction.atomic
+def dead_letter_resolve(
+    *, dead_letter: DeadLetter, delivered_to: Thread | None, reason: str = "", now: datetime | None = None
+) -> DeadLetter:
+    """After a new attempt: delivered to ``delivered_to``, or (None) refused for ``reason``."""
+    dead_letter.status = DeadLetter.Status.DELIVERED if delivered_to else DeadLetter.Status.REFUSED
+    dead_letter.thread = delivered_to
+    if reason:
+        dead_letter.reason = reason[:REASON_MAX_LENGTH]
+    dead_letter.last_attempt_at = now or timezone.now()
+    dead_letter.save(update_fields=["status", "thread", "reason", "last_attempt_at"])
+    return dead_letter

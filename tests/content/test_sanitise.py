@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 import pytest
 
 from content.blocks import MarkdownBlock, SafeRichTextBlock
-from content.markdown import render_markdown
+from portal.core.markdown import render_markdown
 
 PAYLOADS = [
     "<script>alert(1)</script>",

@@ -16,7 +16,13 @@ from wagtail.images import get_image_model
 from wagtail.images.forms import get_image_form
 from wagtail.models import Collection
 
-from portal.core.uploads import AttachmentField, AttachmentsField, looks_like_markup, validate_upload
+from portal.core.uploads import (
+    MEDCOM_ATTACHMENT_KINDS,
+    AttachmentField,
+    AttachmentsField,
+    looks_like_markup,
+    validate_upload,
+)
 from tests.accounts.factories import UserFactory
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -33,6 +39,15 @@ def image_bytes(fmt: str) -> bytes:
 
 PNG = image_bytes("PNG")
 JPEG = image_bytes("JPEG")
+GIF = image_bytes("GIF")
+TIFF = image_bytes("TIFF")
+BMP = image_bytes("BMP")
+
+
+def tiff_big_endian() -> bytes:
+    buffer = io.BytesIO()
+    PillowImage.new("RGB", (4, 4), "teal").save(buffer, "TIFF", tiffinfo={}, big_endian=True)
+    return buffer.getvalue()
 
 
 def _id(value):
@@ -50,6 +65,45 @@ def danish_messages(exc: ValidationError) -> list[str]:
 
 
 # --- Attachments in the login modules ------------------------------------------------------
+
+
+MEDCOM_ONLY = [
+    ("figur.gif", GIF, "image/gif"),
+    ("skanning.tif", TIFF, "image/tiff"),
+    ("skanning.tiff", tiff_big_endian(), "image/tiff"),
+    ("billede.bmp", BMP, "image/bmp"),
+    ("gammel.gif", b"GIF87a" + GIF[6:], "image/gif"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "content_type"), MEDCOM_ONLY, ids=_id)
+def test_medcom_kinds_accept_gif_tiff_and_bmp_by_content(name, content, content_type):
+    file = upload(name, content, content_type="text/html")
+    assert validate_upload(file, kinds=MEDCOM_ATTACHMENT_KINDS).content_type == content_type
+    assert file.content_type == content_type
+
+
+@pytest.mark.parametrize(("name", "content", "content_type"), MEDCOM_ONLY, ids=_id)
+def test_the_web_upload_keeps_its_narrower_list(name, content, content_type):
+    with pytest.raises(ValidationError) as error:
+        validate_upload(upload(name, content, content_type))
+    assert "PDF-, PNG- eller JPEG-fil" in danish_messages(error.value)[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("brev.bmp", b"BMe venligst ring til patienten i morgen tidlig"),  # text that starts with "BM"
+        ("tegning.gif", SVG),
+        ("side.tif", HTML),
+        ("kort.bmp", b"BM"),
+    ],
+    ids=_id,
+)
+def test_medcom_kinds_refuse_look_alikes(name, content):
+    with pytest.raises(ValidationError) as error:
+        validate_upload(upload(name, content), kinds=MEDCOM_ATTACHMENT_KINDS)
+    assert "GIF-, TIFF- eller BMP-fil" in danish_messages(error.value)[0]
 
 
 @pytest.mark.parametrize(

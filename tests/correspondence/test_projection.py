@@ -75,6 +75,9 @@ def test_every_service_leaves_the_entries_as_a_rebuild_would():
 
 
 def test_an_imported_thread_and_its_reply_have_their_entries():
+    from tests.correspondence.medcom.test_import import OESTERBRO_SOR, served
+
+    served(OESTERBRO_SOR)  # a practice the portal serves receives it
     thread = carecommunication_import(_example("S-C").read_bytes()).thread
     assert entries(thread) and entries(thread) == expected(thread)
 

@@ -92,7 +92,10 @@ def test_gp_asks_a_specialty_specialist_claims_and_answers(
     thread_url = gp.url
     opened.append(Thread.objects.get())
     expect(gp.locator(".samspil-cpr")).to_have_text("070761-XXXX")
-    expect(gp.locator("#beskeder strong")).to_have_text("AK-behandling")
+    # Plain text, shown as written: the asterisks and the line break stay (MedCom sends the same).
+    body = gp.locator("#beskeder .samspil-plain-text").first
+    expect(body).to_contain_text("Skal **AK-behandling** startes nu?")
+    assert body.inner_text() == "Skal **AK-behandling** startes nu?\n\n- CHA2DS2-VASc 3"
 
     # The specialist finds it in the inbox, unread, and takes it on.
     sp_context, sp = _logged_in(chromium_browser, live_server, w.specialist)
@@ -110,7 +113,7 @@ def test_gp_asks_a_specialty_specialist_claims_and_answers(
     sp.locator("#svar textarea[name=body]").fill("Ja, start *apixaban* 5 mg x 2.")
     sp.locator("#svar button[type=submit]").click()
     expect(sp.locator("#beskeder article")).to_have_count(2)
-    expect(sp.locator("#beskeder article").last.locator("em")).to_have_text("apixaban")
+    expect(sp.locator("#beskeder article").last).to_contain_text("Ja, start *apixaban* 5 mg x 2.")
     expect(sp.locator("#svar textarea[name=body]")).to_have_value("")
     expect(sp.locator("#svar .alert-success")).to_be_visible()
     # The header followed: now the GP's practice is to answer.

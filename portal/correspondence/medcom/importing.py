@@ -1,9 +1,9 @@
 """Import MedCom CareCommunication message bundles (FHIR R4 JSON or XML) as threads and messages.
 
-One bundle, one transaction: it is imported whole, recognised as a duplicate, or refused with a
-reason and nothing written. Refusal reasons are operator output and recorded evidence, written
-in Danish directly (like the reasons of ``parsing.InvalidBundle``); they never carry a CPR number
-or message text.
+One bundle, one transaction: it is imported whole, recognised as a duplicate, kept as undelivered
+(a dead letter), or refused with a reason and nothing written. Refusal reasons are operator
+output and recorded evidence, written in Danish directly (like the reasons of
+``parsing.InvalidBundle``); they never carry a CPR number or message text.
 
 How a bundle lands:
 
@@ -11,16 +11,29 @@ How a bundle lands:
   forward joins the thread of its conversation; if the portal does not know it, the thread is
   created with the earlier message segments the bundle carries (MedCom replies repeat them).
 - Message segments are grouped into messages by the Provenance that lists them as ``source``
-  (MedCom's example S-B: a text and an attachment, one message). A segment whose identifier is
+  (MedCom's example S-B: a text and an attachment, one message).
+- Who wrote what comes from the Provenance chain, never from the order bundles arrive in: the
+  chain's first message (new-message) tells who opened the conversation, each segment's agent
+  its side. A third party's segment (a forwarded original) keeps its own organisation and
+  awaits no reply; it travels on the forwarder's side. A segment whose identifier is
   already in the thread (``Message.medcom_payload_id``) is not imported again.
 - Only the bundle's own message records its MessageHeader id (``Message.medcom_message_id``): the
   ids of earlier segments come from other systems' Provenance and need not be unique (MedCom's
   example S-Tek-C cites S-A's header id for a different conversation).
 - Duplicate: the MessageHeader id is known, or every segment is already in the thread.
-- Organisations are matched by SOR code; an unknown SOR code creates an external organisation
+- The receiver must be an organisation the portal serves: a practice or department known by its
+  SOR code with an active member. Otherwise the bundle is a dead letter (``DeadLetter``): kept
+  encrypted with the reason for an administrator, never reported as delivered, retried with
+  ``dead_letter_retry`` once the organisation exists. No patient is looked up for it.
+- The sender is matched by SOR code; an unknown SOR code creates an external organisation
   record (kind "hospital", which needs neither a provider number nor a parent) named from the
   bundle.
-- Message text is plain text, not Markdown: it is escaped so that it renders as written.
+- Message text is plain text, not Markdown: it is escaped so that it renders as written
+  (``portal.core.plaintext``, the same rendering as messages written in the portal).
+
+Everything is written through ``correspondence.services`` (``thread_open_imported``,
+``thread_messages_import``, ``organisation_external_get_or_create``): this module only reads the
+bundle and decides what to write, so the deadline, turn and reopening rules live in one place.
 """
 
 from __future__ import annotations
@@ -36,26 +49,22 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
-from content.markdown import render_markdown
 from portal.accounts.models import Organisation, User, sor_code_validator
-from portal.core.deadlines import reply_due
-from portal.core.uploads import HEAD_BYTES, sniff, validate_upload
+from portal.core.plaintext import plain_text_html
+from portal.core.uploads import HEAD_BYTES, MEDCOM_ATTACHMENT_KINDS, sniff, validate_upload
 from portal.patients.models import PatientReference
 from portal.patients.services import patient_reference_get_or_create
 
-from .. import notifications
+from .. import services
 from ..models import (
     BODY_MAX_LENGTH,
-    SUBJECT_MAX_LENGTH,
     TOPIC_MAX_LENGTH,
-    Attachment,
     Category,
+    DeadLetter,
     Message,
     Side,
     Thread,
-    ThreadEvent,
 )
-from ..selectors import reply_working_days
 from . import model as m
 from .exporting import ROLE_TITLES
 from .parsing import InvalidBundle, parse_bundle
@@ -64,25 +73,35 @@ logger = logging.getLogger(__name__)
 
 # Recorded evidence in the access log, in Danish whatever the interface language.
 PURPOSE_IMPORT = "Import af MedCom-korrespondance"
-SYSTEM_ACTOR_NAME = "MedCom-import"
+SYSTEM_ACTOR_NAME = services.SYSTEM_ACTOR_NAME
 
 IMPORTED = "imported"
 DUPLICATE = "duplicate"
+DEAD_LETTERED = "dead_lettered"  # kept for an administrator: addressed to nobody the portal serves
 REFUSED = "refused"
+
+#: The organisations a thread can be delivered to: the kinds ``thread_open`` addresses.
+_RECEIVING_KINDS = (Organisation.Kind.GENERAL_PRACTICE, Organisation.Kind.DEPARTMENT)
 
 _EVENT_NAMES = {"new": "ny meddelelse", "reply": "svar", "forward": "videresendt meddelelse"}
 
 
 @dataclass(frozen=True)
 class ImportOutcome:
-    status: str  # IMPORTED, DUPLICATE or REFUSED
+    status: str  # IMPORTED, DUPLICATE, DEAD_LETTERED or REFUSED
     reason: str = ""
     thread: Thread | None = None
     messages: tuple[Message, ...] = ()
+    dead_letter: DeadLetter | None = None
 
     @property
     def imported(self) -> bool:
         return self.status == IMPORTED
+
+    @property
+    def delivered(self) -> bool:
+        """In a thread someone reads: imported now or before."""
+        return self.status in (IMPORTED, DUPLICATE)
 
 
 class _Refused(Exception):
@@ -92,24 +111,6 @@ class _Refused(Exception):
 
 
 # ---------------------------------------------------------------------------- plain text
-
-
-# Everything Python-Markdown (with the project's extensions) gives a meaning, plus HTML's
-# own characters: as numeric character references they are shown, never interpreted.
-_INERT = {ord(c): f"&#{ord(c)};" for c in "\\`*_{}[]()#+-.!|=~:<>&\"'^$"}
-
-
-def plain_text_html(text: str) -> str:
-    """Plain text as sanitised HTML: line breaks kept, nothing interpreted as Markdown or HTML."""
-    lines = []
-    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        line = line.rstrip()
-        stripped = line.lstrip(" \t")
-        # Leading spaces would make an indented code block; as no-break spaces they only indent.
-        indent = "&#160;" * (len(line) - len(stripped))
-        lines.append(indent + stripped.translate(_INERT))
-    # Two trailing spaces: a hard line break inside a paragraph; an empty line ends the paragraph.
-    return render_markdown("\n".join(f"{line}  " if line else "" for line in lines))
 
 
 # ---------------------------------------------------------------------------- planning
@@ -147,6 +148,7 @@ class _Draft:
     side: str
     organisation: Organisation
     header_id: str | None
+    awaits_reply: bool
     created_at: datetime
     body: str
     author_name: str
@@ -212,22 +214,35 @@ def _conversation_id(msg: m.CareCommunicationMessage) -> uuid.UUID:
         raise _Refused("Communication.identifier er ikke et UUID (MedCom kræver urn:uuid:<uuid>).") from None
 
 
-def _organisation(org: m.Organization, role: str) -> Organisation:
+def _check_sor(org: m.Organization, role: str) -> None:
     if not org.sor:
         raise _Refused(f"{role}organisationen har ingen SOR-kode.")
     try:
         sor_code_validator(org.sor)
     except ValidationError:
         raise _Refused(f"{role}organisationens SOR-kode er ugyldig: {org.sor[:40]!r}.") from None
-    found = Organisation.objects.filter(sor_code=org.sor).first()
-    if found is not None:
-        return found
-    name = (org.name or "").strip() or f"Ukendt organisation (SOR {org.sor})"
-    created = Organisation(kind=Organisation.Kind.HOSPITAL, name=name[:200], sor_code=org.sor)
-    created.full_clean()
-    created.save()
-    logger.info("MedCom import created external organisation %s (SOR %s)", created.pk, org.sor)
-    return created
+
+
+def _organisation(org: m.Organization, role: str) -> Organisation:
+    _check_sor(org, role)
+    return services.organisation_external_get_or_create(sor_code=org.sor, name=org.name or "")
+
+
+def _unserved(receiver: m.Organization) -> str:
+    """Why the portal cannot deliver to ``receiver``, or "" when it can.
+
+    The portal serves a practice or hospital department it knows by SOR code and whose inbox
+    someone reads (an active member). Anything else would land in a thread nobody sees.
+    """
+    label = f"SOR {receiver.sor}" + (f", {receiver.name.strip()}" if (receiver.name or "").strip() else "")
+    found = Organisation.objects.filter(sor_code=receiver.sor).first()
+    if found is None:
+        return f"Modtageren ({label}) er ikke en organisation, portalen betjener: SOR-koden er ukendt."
+    if found.kind not in _RECEIVING_KINDS:
+        return f"Modtageren ({label}) er hverken en almen praksis eller en hospitalsafdeling i portalen."
+    if not found.memberships.filter(user__is_active=True).exists():
+        return f"Modtageren ({label}) har ingen aktive medlemmer i portalen, så ingen kan læse beskeden."
+    return ""
 
 
 def _filename(title: str | None, extension: str) -> str:
@@ -238,11 +253,11 @@ def _filename(title: str | None, extension: str) -> str:
 
 def _upload(attachment: m.Attachment) -> _Upload:
     data = attachment.data or b""
-    kind = sniff(data[:HEAD_BYTES])
+    kind = sniff(data[:HEAD_BYTES], MEDCOM_ATTACHMENT_KINDS)
     name = _filename(attachment.title, sorted(kind.extensions)[0] if kind else "bin")
     upload = ContentFile(data, name=name)
     try:
-        validate_upload(upload)
+        validate_upload(upload, kinds=MEDCOM_ATTACHMENT_KINDS)
     except ValidationError as exc:
         raise _Refused("Vedhæftet fil afvist: " + " ".join(exc.messages)) from None
     return _Upload(file=upload, filename=name[:255], content_type=kind.content_type, size=len(data))
@@ -272,7 +287,7 @@ def _body(segment: _Segment) -> str:
     if not parts:
         titles = ", ".join(p.attachment.title or "bilag" for p in segment.payloads if p.attachment)
         parts.append(f"Vedhæftet fil: {titles}")
-    body = "\n\n".join(parts).strip()
+    body = "\n\n".join(parts).strip("\r\n")
     if len(body) > BODY_MAX_LENGTH:
         raise _Refused(f"Beskedteksten er længere end {BODY_MAX_LENGTH} tegn ({len(body)}).")
     if "\x00" in body:
@@ -294,7 +309,7 @@ def carecommunication_import(
     for attempt in (1, 2):
         try:
             with transaction.atomic():
-                return _import(msg, actor=actor, now=now or timezone.now())
+                return _import(msg, data, actor=actor, now=now or timezone.now())
         except _Refused as exc:
             return ImportOutcome(REFUSED, exc.reason)
         except IntegrityError:
@@ -305,7 +320,9 @@ def carecommunication_import(
     raise AssertionError("unreachable")
 
 
-def _import(msg: m.CareCommunicationMessage, *, actor: User | None, now: datetime) -> ImportOutcome:
+def _import(
+    msg: m.CareCommunicationMessage, data: bytes, *, actor: User | None, now: datetime
+) -> ImportOutcome:
     header_id = msg.header_id or ""
     if not header_id or len(header_id) > 64:
         raise _Refused("MessageHeader.id mangler eller er længere end 64 tegn.")
@@ -333,37 +350,59 @@ def _import(msg: m.CareCommunicationMessage, *, actor: User | None, now: datetim
             return ImportOutcome(DUPLICATE, thread=thread)
         segments = [s for s in segments if not (s.identifiers & present)]
 
+    _check_sor(msg.sender, "Afsender")
+    _check_sor(msg.receiver, "Modtager")
+    unserved = _unserved(msg.receiver)
+    if unserved:
+        # Not ours to deliver, and not refused either: kept, before any patient look-up or write.
+        dead_letter = services.dead_letter_record(
+            header_id=header_id,
+            bundle=data,
+            reason=unserved,
+            sender_sor=msg.sender.sor or "",
+            sender_name=(msg.sender.name or "").strip(),
+            receiver_sor=msg.receiver.sor or "",
+            receiver_name=(msg.receiver.name or "").strip(),
+            now=now,
+        )
+        logger.warning("MedCom message %s not delivered: %s", header_id, unserved)
+        return ImportOutcome(DEAD_LETTERED, unserved, dead_letter=dead_letter)
     sender = _organisation(msg.sender, "Afsender")
-    receiver = _organisation(msg.receiver, "Modtager")
+    receiver = Organisation.objects.get(sor_code=msg.receiver.sor)
     if sender.pk == receiver.pk:
         raise _Refused("Afsender og modtager er den samme organisation.")
     patient, note = _patient(msg, actor=actor)
 
     if thread is None:
-        thread = _new_thread(msg, sender=sender, receiver=receiver, patient=patient, segments=segments)
-        created = True
+        opener, addressee = _opener_and_addressee(msg, sender=sender, receiver=receiver)
     else:
         if thread.patient_id != (patient.pk if patient else None):
             raise _Refused("Patienten i meddelelsen er ikke trådens patient.")
-        created = False
+        opener, addressee = thread.sender_organisation, thread.recipient_organisation
 
-    drafts = _drafts(msg, thread=thread, segments=segments, current=current, sender=sender, receiver=receiver)
-    if created:
-        thread.save()
-    messages = _write(thread, drafts, now=now)
+    drafts = _drafts(
+        msg,
+        opener=opener,
+        addressee=addressee,
+        segments=segments,
+        current=current,
+        sender=sender,
+        receiver=receiver,
+    )
+    if thread is None:
+        thread = _new_thread(msg, opener=opener, addressee=addressee, patient=patient, segments=segments)
 
     reason = f"MedCom: {_EVENT_NAMES.get(msg.event, msg.event)}"
     if note:
         reason = f"{reason}. {note}"
-    ThreadEvent.objects.create(
+    messages = services.thread_messages_import(
         thread=thread,
-        kind=ThreadEvent.Kind.IMPORTED,
-        at=now,
-        actor=actor,
-        actor_name=(actor.get_full_name() or actor.email) if actor else SYSTEM_ACTOR_NAME,
+        messages=[_imported_message(d) for d in drafts],
+        reason=reason,
         from_organisation=sender,
         to_organisation=receiver,
-        reason=reason[:500],
+        actor=actor,
+        now=now,
     )
     return ImportOutcome(IMPORTED, thread=thread, messages=tuple(messages))
 
@@ -386,40 +425,71 @@ def _patient(msg: m.CareCommunicationMessage, *, actor: User | None) -> tuple[Pa
     )
 
 
+def _root_provenance(msg: m.CareCommunicationMessage) -> m.Provenance | None:
+    """The first message of the chain this bundle carries: follow each ``revision`` link back."""
+    by_target = {p.target_id: p for p in msg.provenance if p.target_id}
+    provenance, seen = msg.current_provenance, set()
+    while provenance is not None and provenance.previous_message_id in by_target:
+        seen.add(provenance.id)
+        earlier = by_target[provenance.previous_message_id]
+        if earlier.id in seen:
+            break
+        provenance = earlier
+    return provenance
+
+
+def _opener_and_addressee(
+    msg: m.CareCommunicationMessage, *, sender: Organisation, receiver: Organisation
+) -> tuple[Organisation, Organisation]:
+    """Who opened the conversation, told by the Provenance chain rather than by arrival order.
+
+    The chain's first message (activity new-message) names its organisation as agent: when that
+    is the receiver, the receiver opened it (this bundle answers it, however many replies later);
+    when it is the sender, the sender did. A new message, a forward (the chain starts with a third
+    party) or a chain that names neither: the sender opens the thread with the receiver, except a
+    reply without its chain, which answers the receiver.
+    """
+    root = _root_provenance(msg)
+    if root is not None and root is not msg.current_provenance and root.activity == "new-message":
+        agent = next(
+            (o for o in (*msg.organizations, msg.sender, msg.receiver) if o.id == root.agent_id), None
+        )
+        if agent is not None and agent.sor == receiver.sor_code:
+            return receiver, sender
+        if agent is not None and agent.sor == sender.sor_code:
+            return sender, receiver
+    if msg.event == "reply" and (root is None or root is msg.current_provenance):
+        return receiver, sender
+    return sender, receiver
+
+
 def _new_thread(
     msg: m.CareCommunicationMessage,
     *,
-    sender: Organisation,
-    receiver: Organisation,
+    opener: Organisation,
+    addressee: Organisation,
     patient: PatientReference | None,
     segments: list[_Segment],
 ) -> Thread:
     comm = msg.communication
-    # A reply whose conversation we never saw answers the receiver's message: the receiver opened it.
-    opener, addressee = (receiver, sender) if msg.event == "reply" else (sender, receiver)
     topic = (comm.topic or "").strip()[:TOPIC_MAX_LENGTH]
     with translation.override("da"):
         subject = topic or str(Category(comm.category).label)
     first = min((_segment_time(s, msg) for s in segments), default=None) or timezone.now()
-    thread = Thread(
-        conversation_id=_conversation_id(msg),
-        subject=subject[:SUBJECT_MAX_LENGTH],
-        category=comm.category,
-        topic=topic,
-        priority=comm.priority or "",
-        patient=patient,
-        opened_by=None,
-        sender_organisation=opener,
-        addressed_specialty=addressee.specialty,
-        recipient_organisation=addressee,
-        created_at=first,
-        last_message_at=first,
-    )
     try:
-        thread.full_clean(exclude=["conversation_id", "public_id"])
+        return services.thread_open_imported(
+            conversation_id=_conversation_id(msg),
+            subject=subject,
+            category=comm.category,
+            topic=topic,
+            priority=comm.priority or "",
+            patient=patient,
+            sender_organisation=opener,
+            recipient_organisation=addressee,
+            created_at=first,
+        )
     except ValidationError as exc:
         raise _Refused("Tråden kan ikke oprettes: " + " ".join(exc.messages)) from None
-    return thread
 
 
 def _segment_time(segment: _Segment, msg: m.CareCommunicationMessage) -> datetime | None:
@@ -433,14 +503,15 @@ def _segment_time(segment: _Segment, msg: m.CareCommunicationMessage) -> datetim
 def _drafts(
     msg: m.CareCommunicationMessage,
     *,
-    thread: Thread,
+    opener: Organisation,
+    addressee: Organisation,
     segments: list[_Segment],
     current: _Segment,
     sender: Organisation,
     receiver: Organisation,
 ) -> list[_Draft]:
     """Everything to write, worked out (and refused) before the first row or file is written."""
-    by_side = {thread.sender_organisation_id: Side.SENDER, thread.recipient_organisation_id: Side.RECIPIENT}
+    by_side = {opener.pk: Side.SENDER, addressee.pk: Side.RECIPIENT}
     current_side = by_side.get(sender.pk) or (
         Side(by_side[receiver.pk]).other if receiver.pk in by_side else None
     )
@@ -449,8 +520,8 @@ def _drafts(
     sides_by_sor = {
         org.sor_code: side
         for org, side in (
-            (thread.sender_organisation, Side.SENDER),
-            (thread.recipient_organisation, Side.RECIPIENT),
+            (opener, Side.SENDER),
+            (addressee, Side.RECIPIENT),
         )
         if org.sor_code
     }
@@ -459,15 +530,21 @@ def _drafts(
     for segment in segments:
         is_current = segment is current
         agent = bundle_orgs.get(segment.provenance.agent_id) if segment.provenance else None
+        third_party = False
         if is_current:
-            side, organisation, org_name = current_side, sender, str(sender)
+            side, organisation = current_side, sender
+            org_name = (msg.sender.name or "").strip() or str(sender)
         else:
             side = sides_by_sor.get(agent.sor if agent else None)
+            organisation = None
             if side is None:
                 # A third party's segment: forwarded content travels with the forwarder, a reply
-                # answers the other side.
+                # answers the other side. It stays the third party's own words and organisation.
                 side = Side(current_side).other if msg.event == "reply" else current_side
-            organisation = thread.organisation_on(side)
+                third_party = True
+                if agent is not None and agent.sor:
+                    organisation = _organisation(agent, "Forfatter")
+            organisation = organisation or (opener if side == Side.SENDER else addressee)
             org_name = (agent.name if agent and agent.name else "") or str(organisation)
         drafts.append(
             _Draft(
@@ -475,6 +552,7 @@ def _drafts(
                 side=side,
                 organisation=organisation,
                 header_id=msg.header_id if is_current else None,
+                awaits_reply=not third_party,
                 created_at=_segment_time(segment, msg) or timezone.now(),
                 body=_body(segment),
                 uploads=[
@@ -488,76 +566,39 @@ def _drafts(
     return drafts
 
 
-def _write(thread: Thread, drafts: list[_Draft], *, now: datetime) -> list[Message]:
-    working_days: dict[int, int] = {}
-
-    def due(sent_at: datetime, side: str) -> datetime:
-        answering = thread.organisation_on(Side(side).other)
-        if answering.pk not in working_days:
-            working_days[answering.pk] = reply_working_days(answering)
-        return reply_due(sent_at=sent_at, working_days=working_days[answering.pk])
-
-    messages = []
-    for draft in sorted(drafts, key=lambda d: d.created_at):
-        message = Message(
-            thread=thread,
-            side=draft.side,
-            author=None,
-            author_name=draft.author_name,
-            author_title=draft.author_title,
-            author_phone=draft.author_phone,
-            author_organisation_name=draft.author_organisation_name,
-            organisation=draft.organisation,
-            body=draft.body,
-            body_html=plain_text_html(draft.body),
-            created_at=draft.created_at,
-            due_at=due(draft.created_at, draft.side),
-            medcom_message_id=draft.header_id,
-            medcom_payload_id=(draft.segment.key or "")[:64],
-        )
-        message.save()
-        for upload in draft.uploads:
-            Attachment.objects.create(
-                message=message,
-                file=upload.file,
-                filename=upload.filename,
-                content_type=upload.content_type,
-                size=upload.size,
+def _imported_message(draft: _Draft) -> services.ImportedMessage:
+    return services.ImportedMessage(
+        side=draft.side,
+        organisation=draft.organisation,
+        author_name=draft.author_name,
+        author_title=draft.author_title,
+        author_phone=draft.author_phone,
+        author_organisation_name=draft.author_organisation_name,
+        body=draft.body,
+        body_html=plain_text_html(draft.body),
+        created_at=draft.created_at,
+        medcom_message_id=draft.header_id,
+        medcom_payload_id=(draft.segment.key or "")[:64],
+        awaits_reply=draft.awaits_reply,
+        attachments=tuple(
+            services.ImportedAttachment(
+                file=u.file, filename=u.filename, content_type=u.content_type, size=u.size
             )
-        messages.append(message)
+            for u in draft.uploads
+        ),
+    )
 
-    # Answered: every message is answered by the first later message from the other side.
-    ordered = list(thread.messages.order_by("created_at", "pk"))
-    for index, message in enumerate(ordered):
-        if message.answered_at is not None:
-            continue
-        answer = next((x for x in ordered[index + 1 :] if x.side != message.side), None)
-        if answer is not None:
-            message.answered_at = answer.created_at
-            message.answered_by_organisation_id = answer.organisation_id
-            Message.objects.filter(pk=message.pk).update(
-                answered_at=answer.created_at, answered_by_organisation_id=answer.organisation_id
-            )
 
-    last = ordered[-1]
-    if any(last.pk == x.pk for x in messages):
-        # The newest message awaits the other side; its deadline runs from when it reached us,
-        # since nobody could answer before that.
-        if last.answered_at is None:
-            last.due_at = due(max(last.created_at, now), last.side)
-            Message.objects.filter(pk=last.pk).update(due_at=last.due_at)
-            thread.awaiting, thread.due_at = Side(last.side).other, last.due_at
-        else:
-            thread.awaiting, thread.due_at = "", None
-        thread.last_message_at = max(thread.last_message_at, last.created_at)
-        thread.overdue_notified_at = None
-        fields = ["awaiting", "due_at", "last_message_at", "overdue_notified_at"]
-        if not thread.is_open:
-            thread.status, thread.closed_at, thread.closed_by = Thread.Status.OPEN, None, None
-            fields += ["status", "closed_at", "closed_by"]
-            ThreadEvent.objects.create(
-                thread=thread, kind=ThreadEvent.Kind.REOPENED, at=now, actor_name=SYSTEM_ACTOR_NAME
-            )
-        thread.save(update_fields=fields)
-        notifications.new_message(last)
-    return messages
+def dead_letter_retry(*, dead_letter: DeadLetter, actor: User | None = None) -> ImportOutcome:
+    """Try to deliver a kept message again (the organisation may exist now) and record how it went.
+
+    Delivered (or found already delivered): the dead letter points at its thread. Still not
+    deliverable: it waits, one attempt more. Invalid on closer reading: refused, with the reason.
+    """
+    outcome = carecommunication_import(services.dead_letter_bundle(dead_letter), actor=actor)
+    if outcome.delivered:
+        services.dead_letter_resolve(dead_letter=dead_letter, delivered_to=outcome.thread)
+    elif outcome.status == REFUSED:
+        services.dead_letter_resolve(dead_letter=dead_letter, delivered_to=None, reason=outcome.reason)
+    dead_letter.refresh_from_db()
+    return outcome
