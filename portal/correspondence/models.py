@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.accounts.models import HealthCouncilArea, Organisation, Specialty
 from portal.patients.models import PatientReference
 
-from .medcom.model import PRIORITY_CATEGORY
+from .medcom.model import PRIORITY_CATEGORY, category_rule_violations
 
 SUBJECT_MAX_LENGTH = 200
 TOPIC_MAX_LENGTH = 60
@@ -191,16 +191,13 @@ class Thread(models.Model):
         return self.subject
 
     def clean(self):
-        # The one home of MedCom's rule for category, topic and priority: forms, services and
-        # the import all reach it through full_clean(). The check constraints above only keep
-        # rows that bypass full_clean() honest.
-        errors = {}
-        if self.category == Category.OTHER and not self.topic.strip():
-            errors["topic"] = _("A thread in the category “other” needs a topic.")
-        if self.priority and self.category != PRIORITY_CATEGORY:
-            errors["priority"] = _("Priority can only be given when the thread concerns a referral.")
-        if errors:
-            raise ValidationError(errors)
+        # Forms, services and the import all reach MedCom's rule here, through full_clean();
+        # the check constraints above only keep rows that bypass full_clean() honest.
+        violations = category_rule_violations(
+            category=self.category, topic=self.topic, priority=self.priority
+        )
+        if violations:
+            raise ValidationError(violations)
 
     @property
     def is_open(self) -> bool:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy as _
+
 BASE = "http://medcomfhir.dk/ig"
 MESSAGE_PROFILE = f"{BASE}/carecommunication/StructureDefinition/medcom-careCommunication-message"
 HEADER_PROFILE = f"{BASE}/carecommunication/StructureDefinition/medcom-careCommunication-messageHeader"
@@ -83,6 +85,26 @@ CATEGORIES = frozenset(
 )
 #: Category in which Communication.priority is allowed (invariant medcom-careCommunication-5).
 PRIORITY_CATEGORY = "regarding-referral"
+
+
+#: The invariant behind each field of ``category_rule_violations``, named in import refusals.
+CATEGORY_RULE_INVARIANTS = {
+    "priority": "priority only with category regarding-referral; medcom-careCommunication-5",
+    "topic": "category 'other' requires a topic; medcom-careCommunication-6",
+}
+
+
+def category_rule_violations(*, category: str, topic: str, priority: str) -> dict[str, str]:
+    """MedCom's rule on category, topic and priority (invariants medcom-careCommunication-5
+    and -6), by field. Its one home: ``Thread.clean()`` asks it for every thread, however
+    opened, and the parser for every incoming Communication."""
+    violations = {}
+    if category == "other" and not (topic or "").strip():
+        violations["topic"] = _("A thread in the category “other” needs a topic.")
+    if priority and category != PRIORITY_CATEGORY:
+        violations["priority"] = _("Priority can only be given when the thread concerns a referral.")
+    return violations
+
 
 #: Provenance.activity codes ↔ the message's event.
 ACTIVITY_EVENTS = {"new-message": "new", "reply-message": "reply", "forward-message": "forward"}

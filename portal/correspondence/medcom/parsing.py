@@ -12,6 +12,7 @@ import json
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError
+from django.utils import translation
 
 from . import model as m
 from .fhirxml import XmlError, xml_to_dict
@@ -299,17 +300,14 @@ def parse_bundle_dict(doc: dict) -> m.CareCommunicationMessage:
             "medcom-careCommunication-categories)."
         )
     priority = comm.get("priority")
-    if priority is not None and category != m.PRIORITY_CATEGORY:
-        raise InvalidBundle(
-            "Prioritet er kun tilladt med kategorien 'regarding-referral' "
-            "(priority only with category regarding-referral; medcom-careCommunication-5)."
-        )
     topic = (comm.get("topic") or {}).get("text")
-    if category == "other" and not topic:
-        raise InvalidBundle(
-            "Kategorien 'other' kræver et emne "
-            "(category 'other' requires a topic; medcom-careCommunication-6)."
-        )
+    violations = m.category_rule_violations(category=category, topic=topic or "", priority=priority or "")
+    if violations:
+        with translation.override("da"):
+            reasons = [
+                f"{reason} ({m.CATEGORY_RULE_INVARIANTS[field]})" for field, reason in violations.items()
+            ]
+        raise InvalidBundle(" ".join(reasons))
     identifiers = comm.get("identifier") or []
     comm_identifier = (
         identifiers[0].get("value") if identifiers and isinstance(identifiers[0], dict) else None

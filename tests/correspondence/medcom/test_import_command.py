@@ -73,7 +73,7 @@ def test_refused_files_are_reported_with_their_reason_and_the_status_is_non_zero
     assert out.strip().splitlines()[-1] == "Importeret: 1, dubletter: 0, ikke leveret: 0, afvist: 4"
     assert "Afvist: broken.json: Ugyldig JSON" in err
     assert "Afvist: entity.xml: XML med DTD/entiteter afvist" in err
-    assert "Afvist: priority.json: Prioritet er kun tilladt" in err
+    assert "Afvist: priority.json: Prioritet kan kun angives" in err
     assert "Afvist: missing.json: filen findes ikke" in err
     assert Thread.objects.count() == 1
     captured = capfd.readouterr()
