@@ -26,7 +26,7 @@ from portal.audit.models import AccessLogEntry
 from portal.audit.services import access_log_record
 from portal.core.deadlines import reply_due
 from portal.core.plaintext import plain_text_html
-from portal.patients.crypto import _fernet
+from portal.patients.crypto import decrypt_patient_data, encrypt_patient_data, reencrypt
 from portal.patients.models import PatientReference
 from portal.patients.services import patient_reference_get_or_create
 
@@ -697,7 +697,27 @@ def _mark_answered(ordered: list[Message]) -> None:
 
 def dead_letter_bundle(dead_letter: DeadLetter) -> bytes:
     """The bundle as it was received (it holds a CPR number: only for a new delivery attempt)."""
-    return _fernet().decrypt(dead_letter.bundle_encrypted.encode("ascii"))
+    return decrypt_patient_data(dead_letter.bundle_encrypted)
+
+
+def dead_letters_rotate_keys(*, batch_size: int = 200) -> int:
+    """Re-encrypt the kept bundles with the first CPR key (``rotate_cpr_keys`` calls this)."""
+    count, last_pk = 0, 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                DeadLetter.objects.select_for_update()
+                .filter(pk__gt=last_pk)
+                .order_by("pk")
+                .only("pk", "bundle_encrypted")[:batch_size]
+            )
+            if not batch:
+                return count
+            for dead_letter in batch:
+                dead_letter.bundle_encrypted = reencrypt(dead_letter.bundle_encrypted)
+            DeadLetter.objects.bulk_update(batch, ["bundle_encrypted"])
+        count += len(batch)
+        last_pk = batch[-1].pk
 
 
 @transaction.atomic
@@ -722,7 +742,7 @@ def dead_letter_record(
         dead_letter = DeadLetter(
             header_id=header_id,
             received_at=now,
-            bundle_encrypted=_fernet().encrypt(bundle).decode("ascii"),
+            bundle_encrypted=encrypt_patient_data(bundle),
             attempts=0,
         )
     dead_letter.status = DeadLetter.Status.WAITING

@@ -53,8 +53,18 @@ def decrypt_cpr(token: str) -> str:
     return _fernet().decrypt(token.encode("ascii")).decode("ascii")
 
 
+def encrypt_patient_data(data: bytes) -> str:
+    """A Fernet token for other data that holds a CPR number (a received MedCom bundle, say),
+    under the same keys, so that ``rotate_cpr_keys`` can re-encrypt it with the numbers."""
+    return _fernet().encrypt(data).decode("ascii")
+
+
+def decrypt_patient_data(token: str) -> bytes:
+    return _fernet().decrypt(token.encode("ascii"))
+
+
 def reencrypt(token: str) -> str:
-    """The same CPR under the current first key (MultiFernet.rotate)."""
+    """The same CPR number or patient data under the current first key (MultiFernet.rotate)."""
     return _fernet().rotate(token.encode("ascii")).decode("ascii")
 
 

@@ -1,5 +1,7 @@
 """Writes of patient identity. Each call appends exactly one access log entry."""
 
+from collections.abc import Callable
+
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
@@ -62,6 +64,24 @@ def patient_cpr_reveal(
         request=request,
     )
     return decrypt_cpr(patient.cpr_encrypted)
+
+
+# Modules that keep other patient data under the CPR keys (encrypt_patient_data) register how
+# to re-encrypt it here, from their AppConfig.ready(); patients cannot import them.
+_KEY_ROTATIONS: dict[str, Callable[[], int]] = {}
+
+
+def key_rotation_register(*, label: str, rotate: Callable[[], int]) -> None:
+    """``rotate()`` re-encrypts the module's rows with the first key and returns how many."""
+    _KEY_ROTATIONS[label] = rotate
+
+
+def patient_data_rotate_keys() -> dict[str, int]:
+    """Re-encrypt the CPR numbers and every registered kind of patient data; counts by label."""
+    counts = {"CPR-numre": patient_references_rotate_keys()}
+    for label, rotate in _KEY_ROTATIONS.items():
+        counts[label] = rotate()
+    return counts
 
 
 def patient_references_rotate_keys(*, batch_size: int = 500) -> int:
