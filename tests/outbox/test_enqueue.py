@@ -76,6 +76,7 @@ def test_the_same_key_twice_stores_one_row_and_sends_one_email(db, django_captur
         ("subject", "Svar vedr. 070761-1006"),
         ("html_body", "<p>CPR:0707611006</p>"),
         ("body", "Uden modulus 11: 010190-1234"),  # issued since 2007, still a CPR number
+        ("body", "Link https://samspil.test/x/3f1c2d4e-5b6a-4c7d-8e9f-a07076110/ 0707611006"),
     ],
 )
 def test_a_cpr_number_is_refused(db, field, text):
@@ -91,6 +92,9 @@ def test_a_cpr_number_is_refused(db, field, text):
         "Sag 1234567890",  # month 34: not a date
         "Ordre 32019012345",  # eleven digits
         "Svar senest 25-11-2026",
+        # A link's public id whose last group holds a valid CPR-shaped run (0707611006).
+        "https://samspil.test/korrespondance/3f1c2d4e-5b6a-4c7d-8e9f-a0707611006b/",
+        "https://samspil.test/konferencer/3f1c2d4e-5b6a-4c7d-8e9f-0707611006ab/",
     ],
 )
 def test_numbers_that_are_not_cpr_numbers_pass(db, django_capture_on_commit_callbacks, text):
