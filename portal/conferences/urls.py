@@ -20,5 +20,9 @@ urlpatterns = [
     path("<uuid:public_id>/luk/", views.conference_close, name="close"),
     path("<uuid:public_id>/notat/", views.note_write, name="note"),
     path("<uuid:public_id>/resume/", views.resume_write, name="resume"),
+    path(
+        "<uuid:public_id>/notat/medcom.json", views.note_medcom, {"format": "json"}, name="note_medcom_json"
+    ),
+    path("<uuid:public_id>/notat/medcom.xml", views.note_medcom, {"format": "xml"}, name="note_medcom_xml"),
     path("<uuid:public_id>/overblik/", views.overview, name="overview"),
 ]

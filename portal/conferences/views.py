@@ -9,7 +9,7 @@ The rules are asked directly (``rules.can``), so a superuser outside a conferenc
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -315,6 +315,36 @@ def resume_write(request, public_id):
         form_key="resume_form",
         done=_("Your résumé has been saved."),
     )
+
+
+MEDCOM_CONTENT_TYPES = {"json": "application/fhir+json", "xml": "application/fhir+xml"}
+
+
+@login_required
+@never_cache
+@require_GET
+def note_medcom(request, public_id, format):
+    """The specialist's note as a MedCom CareCommunication, for the practice system."""
+    from .medcom import note_bundle
+
+    conference = _conference_or_404(request, public_id, "conferences.view_conference")
+    note = conference.notes.filter(kind=ConferenceNote.Kind.SPECIALIST_NOTE).first()
+    if note is None:
+        raise Http404
+    try:
+        data = note_bundle(note, actor=request.user, request=request, format=format)
+    except ValidationError as error:
+        # Not exportable (no patient, an organisation without a SOR code): say why on the page.
+        messages.error(request, " ".join(error.messages))
+        return redirect(_conference_url(conference) + "#notat")
+    except PermissionDenied:
+        raise Http404 from None
+    response = HttpResponse(data, content_type=f"{MEDCOM_CONTENT_TYPES[format]}; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="konferencenotat-{conference.public_id}.{format}"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # --- The shared overview ---------------------------------------------------------------------
