@@ -108,3 +108,41 @@ def test_a_gp_confers_with_the_geriatrician_on_duty(chromium_browser, live_serve
     gp_context.close()
     sp_context.close()
     assert ConferenceNote.objects.filter(conference=conference).count() == 2
+
+
+def test_a_hospital_doctor_starts_a_pre_discharge_conference_without_javascript(
+    chromium_browser, live_server, slow_expect
+):
+    w = world()
+    sp_context, sp = _logged_in(
+        chromium_browser, live_server, w.specialist, "/konferencer/ny/sygehus/", javascript=False
+    )
+    sp.locator("input[name=kind][value=discharge]").check()
+    sp.locator("select[name=practice]").select_option(str(w.practice.pk))
+    sp.locator("input[name=cpr]").fill(CPR)
+    sp.locator("input[name=topic]").fill("Udskrivelse efter 5 uger med pneumoni og delir")
+    sp.locator("textarea[name=discharge__plan]").fill("Genoptræning i hjemmet")
+    sp.locator("textarea[name=discharge__gp_tasks]").fill("Blodprøver om en uge")
+    # One question left empty: the form comes back with it marked and the text kept.
+    sp.locator("form.samspil-conference-form button[type=submit]").click()
+    expect(sp.locator("textarea[name=discharge__follow_up][aria-invalid=true]")).to_be_visible()
+    expect(sp.locator("textarea[name=discharge__plan]")).to_have_value("Genoptræning i hjemmet")
+    sp.locator("textarea[name=discharge__follow_up]").fill("Geriatrisk ambulatorium om 4 uger")
+    sp.locator("form.samspil-conference-form button[type=submit]").click()
+    expect(sp).to_have_url(re.compile(r"/konferencer/[0-9a-f-]{36}/$"))
+    conference_url = sp.url
+    _shot(sp, "conf-07-hospital-request")
+
+    # Any GP of the practice sees it waiting and accepts; it opens with the overview.
+    gp_context, gp = _logged_in(
+        chromium_browser, live_server, w.gp_colleague, "/konferencer/", javascript=False
+    )
+    gp.locator("#venter tr.samspil-conference-row").get_by_role("link").click()
+    expect(gp).to_have_url(conference_url)
+    expect(gp.locator(".samspil-conference-answers")).to_contain_text("Geriatrisk ambulatorium om 4 uger")
+    gp.locator("form.samspil-accept button").click()
+    expect(gp.locator(".samspil-conference-status--open")).to_be_visible()
+    expect(gp.locator(".samspil-overview-link")).to_be_visible()
+    assert Conference.objects.get().gp == w.gp_colleague
+    sp_context.close()
+    gp_context.close()
