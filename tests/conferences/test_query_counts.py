@@ -95,3 +95,18 @@ def test_the_on_duty_page_does_not_grow_with_specialists(client):
     for _i in range(19):
         on_duty(w, member(w.department, "hospital_specialist", conference_specialist=True), now=now)
     assert _queries(client, url) == with_one
+
+
+def test_the_conference_page_does_not_grow_with_its_history(client):
+    from portal.conferences.models import ConferenceEvent
+
+    w = world()
+    on_duty(w)
+    conference = services.conference_accept(conference=request_from_gp(w), user=w.specialist)
+    verified_login(client, w.gp)
+    url = reverse("conferences:conference", kwargs={"public_id": conference.public_id})
+    _queries(client, url)
+    with_few = _queries(client, url)
+    for _i in range(20):
+        ConferenceEvent.objects.create(conference=conference, kind="escalated", specialist=w.next_specialist)
+    assert _queries(client, url) == with_few
