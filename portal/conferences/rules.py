@@ -13,8 +13,8 @@ backend is asked, and patient data must not depend on that being fixed elsewhere
 
 import rules
 
-from portal.accounts.roles import CLINICIAN_ROLES, Role
-from portal.accounts.selectors import memberships_for_user, user_has_role_in, user_is_clinician
+from portal.accounts.roles import Role
+from portal.accounts.selectors import user_has_role_in, user_is_clinician
 
 from .models import Conference, DutyPeriod, PatientOverview
 
@@ -105,12 +105,6 @@ def can_see_duty_period(user, period) -> bool:
 @rules.predicate
 def is_own_duty_period(user, period) -> bool:
     return isinstance(period, DutyPeriod) and user.is_authenticated and period.specialist_id == user.pk
-
-
-def is_hospital_clinician(user) -> bool:
-    return any(
-        m.role in CLINICIAN_ROLES and m.organisation.kind == "department" for m in memberships_for_user(user)
-    )
 
 
 rules.add_perm("conferences.add_conference", can_request_conference)

@@ -141,10 +141,8 @@ def request_new(request):
                 return redirect(_conference_url(conference))
         status = 400
     else:
-        form = RequestForm(initial={"speciale": request.GET.get("speciale")}, practices=practices)
-        slug = request.GET.get("speciale", "")
-        if slug:
-            form.initial["specialty"] = slug
+        # From "who is on now": the specialty the GP looked at.
+        form = RequestForm(initial={"specialty": request.GET.get("speciale", "")[:120]}, practices=practices)
     return render(request, "conferences/request_new.html", {"form": form}, status=status)
 
 
