@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("search.urls")),
     path("", include("portal.accounts.urls")),
     path("korrespondance/", include("portal.correspondence.urls")),
+    path("konferencer/", include("portal.conferences.urls")),
 ]
 
 if settings.OIDC_ENABLED:

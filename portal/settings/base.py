@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "portal.patients",
     "portal.outbox",
     "portal.correspondence",
+    "portal.conferences",
     "content",
     "search",
     "django_tasks",
@@ -166,6 +167,9 @@ PATIENT_AREA_PREFIXES = [
     "/ophold/",
     "/admin/adgangslog/",
 ]
+
+# Conferences: a request nobody has accepted within this many minutes goes to the next on duty.
+CONFERENCE_ESCALATION_MINUTES = env.int("CONFERENCE_ESCALATION_MINUTES", default=15)
 
 # Single sign-on (OpenID Connect, e.g. MitID Erhverv through a broker): on when a client id is set.
 OIDC_ENABLED = bool(env("OIDC_RP_CLIENT_ID", default=""))

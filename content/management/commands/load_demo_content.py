@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand
 
 from content.services import section_ensure, site_home_ensure
 from portal.accounts.demo import DEMO_PASSWORD, demo_organisations_load, demo_users_load
+from portal.conferences.demo import demo_conferences_load
 from portal.correspondence.demo import demo_correspondence_load
 
 DEMO_FOLDER = Path(__file__).resolve().parents[2] / "demo"
@@ -51,5 +52,6 @@ class Command(BaseCommand):
             users = demo_users_load(orgs)
             self.stdout.write(f"Demobrugere: {len(users)} (adgangskode: {DEMO_PASSWORD})")
             self.stdout.write(f"Demokorrespondance: {demo_correspondence_load()} tråde")
+            self.stdout.write(f"Demokonferencer: {demo_conferences_load()} konferencer")
         else:
             self.stdout.write("Demobrugere oprettes ikke med disse indstillinger.")

@@ -1,0 +1,157 @@
+"""Demo conferences for `make run`: a roster for the demo area and a conference in every state.
+
+Only with demo users (development). Idempotent: duty periods are recognised by specialist
+and start, conferences by requester and topic. The CPR number is fictitious.
+"""
+
+from datetime import datetime, time, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from portal.accounts.models import User
+
+from .models import Conference, DutyPeriod
+from .questions import questions_for
+from .services import (
+    conference_accept,
+    conference_close,
+    conference_note_write,
+    conference_request,
+    conference_resume_write,
+    duty_period_create,
+    overview_update,
+)
+
+DEMO_CPR = "0707611006"
+VIDEO_URL = "https://video.samspil.test/geriatri-aarhus"
+ROSTER_DAYS_BACK, ROSTER_DAYS_AHEAD = 14, 14
+
+
+def _organisation(user, role):
+    membership = user.memberships.filter(role=role).select_related("organisation").first()
+    return membership.organisation if membership else None
+
+
+def _day_start(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _roster(specialist: User, department) -> int:
+    """The demo specialist on duty round the clock, day by day, so "who is on now" always answers."""
+    today = timezone.localdate()
+    existing = set(DutyPeriod.objects.filter(specialist=specialist).values_list("starts_at", flat=True))
+    made = 0
+    for offset in range(-ROSTER_DAYS_BACK, ROSTER_DAYS_AHEAD + 1):
+        starts = _day_start(today + timedelta(days=offset))
+        if starts in existing:
+            continue
+        duty_period_create(
+            specialist=specialist,
+            department=department,
+            starts_at=starts,
+            ends_at=_day_start(today + timedelta(days=offset + 1)),
+            phone="+45 78 45 00 00",
+            video_url=VIDEO_URL,
+        )
+        made += 1
+    return made
+
+
+@transaction.atomic
+def demo_conferences_load() -> int:
+    """Create the demo roster and conferences that are missing; returns how many conferences exist."""
+    gp = User.objects.filter(email="laege@samspil.test").first()
+    specialist = User.objects.filter(email="speciallaege@samspil.test").first()
+    if gp is None or specialist is None:
+        return 0
+    practice = _organisation(gp, "gp")
+    department = _organisation(specialist, "hospital_specialist")
+    if practice is None or department is None:
+        return 0
+    _roster(specialist, department)
+    now = timezone.now()
+    topics = set(Conference.objects.filter(requester__in=[gp, specialist]).values_list("topic", flat=True))
+
+    def from_gp(topic, *, hours_ago, mode=Conference.Mode.VIDEO, patient=True):
+        conference, _created = conference_request(
+            requester=gp,
+            practice=practice,
+            specialty=department.specialty,
+            topic=topic,
+            urgency=Conference.Urgency.TODAY,
+            mode=mode,
+            patient_cpr=DEMO_CPR if patient else "",
+            now=now - timedelta(hours=hours_ago),
+        )
+        return conference
+
+    topic = "Ny uro og forvirring hos 84-årig: delir eller demens?"
+    if topic not in topics:
+        from_gp(topic, hours_ago=0)  # requested, waiting for the specialist
+    topic = "Polyfarmaci hos skrøbelig 88-årig efter fald"
+    if topic not in topics:
+        conference = from_gp(topic, hours_ago=1)
+        conference_accept(conference=conference, user=specialist, now=now - timedelta(minutes=50))
+        overview_update(
+            conference=conference,
+            actor=gp,
+            diagnoses=[
+                ("I48", "Atrieflimren"),
+                ("N18.3", "Kronisk nyresygdom, stadie 3"),
+                ("R29.6", "Faldtendens"),
+            ],
+            treatment_level="no_resuscitation",
+            frailty_score=6,
+            medication="Apixaban 2,5 mg x 2\nFurosemid 40 mg x 1\nOxazepam 15 mg x 2",
+            note="Bor alene, hjemmepleje 2 gange dagligt.",
+            now=now - timedelta(minutes=45),
+        )
+    topic = "Ortostatisk hypotension: hvornår seponere antihypertensiva?"
+    if topic not in topics:
+        conference = from_gp(topic, hours_ago=26, mode=Conference.Mode.PHONE)
+        conference_accept(conference=conference, user=specialist, now=now - timedelta(hours=25, minutes=55))
+        conference_close(conference=conference, actor=specialist, now=now - timedelta(hours=25, minutes=30))
+        # Neither note written yet: a task on both dashboards.
+    topic = "Generelt: screening for skrøbelighed i praksis"
+    if topic not in topics:
+        conference = from_gp(topic, hours_ago=72, mode=Conference.Mode.WRITTEN, patient=False)
+        conference_accept(conference=conference, user=specialist, now=now - timedelta(hours=71))
+        conference_close(conference=conference, actor=gp, now=now - timedelta(hours=70))
+        conference_note_write(
+            conference=conference,
+            author=specialist,
+            text="Clinical Frailty Scale ved årskontrol for 75+; ved CFS 6 eller mere: medicingennemgang.",
+            now=now - timedelta(hours=69),
+        )
+        conference_resume_write(
+            conference=conference,
+            author=gp,
+            text="Aftalt CFS ved årskontrol; tjekliste i klinikmanualen.",
+            now=now - timedelta(hours=68),
+        )
+    topic = "Udskrivelse efter 5 ugers indlæggelse med pneumoni og delir"
+    if topic not in topics:
+        conference_request(
+            requester=specialist,
+            kind=Conference.Kind.DISCHARGE,
+            department=department,
+            practice=practice,
+            topic=topic,
+            urgency=Conference.Urgency.PLANNED,
+            mode=Conference.Mode.VIDEO,
+            template_answers=dict(
+                zip(
+                    [key for key, _question in questions_for(Conference.Kind.DISCHARGE)],
+                    [
+                        "Genoptræning i hjemmet, ernæringsplan, tilbage i egen bolig.",
+                        "Blodprøver og vægt om en uge; kan praksis nå et hjemmebesøg?",
+                        "Geriatrisk ambulatorium om 4 uger.",
+                    ],
+                    strict=True,
+                )
+            ),
+            patient_cpr=DEMO_CPR,
+            now=now - timedelta(hours=2),
+        )
+    return Conference.objects.filter(requester__in=[gp, specialist]).count()

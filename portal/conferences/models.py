@@ -1,0 +1,395 @@
+"""Conferences between a GP and a hospital specialist, the duty rosters, and the shared overview.
+
+A *conference* (konference, never "rådgivning") is a meeting of two specialists as
+equals. A GP asks the conference specialist on duty for a specialty in the practice's
+health council area; a hospital doctor asks a GP practice (vulnerable patient, before
+discharge, palliative handover). The conference is *requested* until someone accepts,
+then *open*, then *closed*. After it, the specialist writes a note that goes to the
+practice and the GP writes a résumé for the journal (``ConferenceNote``).
+
+The people in it: ``gp`` (practice side) and ``specialist`` (hospital side). For a
+GP's request ``specialist`` is the one currently asked (escalation moves it) and then
+the one who accepted; for a hospital's request ``gp`` stays empty until a GP of the
+addressed practice accepts.
+
+``PatientOverview`` is the shared overview ("Samblik") of an open conference with a
+patient. Closing deletes it, rows and all: it is never hidden, only gone.
+
+URLs carry ``public_id`` (a random UUID), never the primary key.
+"""
+
+import re
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator, URLValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.accounts.models import HealthCouncilArea, Membership, Organisation, Specialty
+from portal.accounts.roles import Role
+from portal.patients.cpr import validate_cpr
+from portal.patients.models import PatientReference
+
+TOPIC_MAX_LENGTH = 200
+NOTE_MAX_LENGTH = 4_000
+OVERVIEW_TEXT_MAX_LENGTH = 4_000
+DIAGNOSIS_TEXT_MAX_LENGTH = 200
+DIAGNOSES_MAX = 20
+
+https_validator = URLValidator(schemes=["https"], message=_("The video link must be an https:// address."))
+# ICD-10 as WHO and the Danish SKS write it: a letter, two digits, optionally a dot and up to
+# four more characters (I48, J44.1, E11.9). The SKS prefix "D" (DJ441) is not accepted: one form.
+icd10_validator = RegexValidator(
+    r"^[A-Z][0-9]{2}(\.[0-9A-Z]{1,4})?$",
+    _("Write the ICD-10 code as a letter and two digits, optionally a dot and more, e.g. J44.1."),
+)
+
+
+# What the outbox refuses as a CPR number: six digits, an optional hyphen, four digits.
+_CPR_SHAPED = re.compile(r"(?<!\d)(\d{6})[-\u00a0 ]?(\d{4})(?!\d)", re.ASCII)
+
+
+def conference_public_id() -> uuid.UUID:
+    """A random UUID whose text holds nothing the outbox would take for a CPR number.
+
+    E-mails carry a link with the public id, and the outbox refuses any e-mail with a
+    CPR-shaped run of digits: about one UUID in a few thousand has one ("…120395-1234…"),
+    which would make the notification, and with it the request, fail.
+    """
+    while True:
+        candidate = uuid.uuid4()
+        for match in _CPR_SHAPED.finditer(str(candidate)):
+            try:
+                validate_cpr(match.group(1) + match.group(2))
+            except ValidationError:
+                continue
+            break
+        else:
+            return candidate
+
+
+class DutyPeriod(models.Model):
+    """A conference specialist on duty for their specialty in their hospital's area.
+
+    ``specialty`` and ``health_council_area`` are copies of the department's (and its
+    hospital's), so that "who is on now" is one indexed look-up: specialty + area +
+    ``starts_at <= now < ends_at``.
+    """
+
+    specialist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("specialist")
+    )
+    department = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("department")
+    )
+    specialty = models.ForeignKey(
+        Specialty, on_delete=models.PROTECT, related_name="+", verbose_name=_("specialty")
+    )
+    health_council_area = models.ForeignKey(
+        HealthCouncilArea, on_delete=models.PROTECT, related_name="+", verbose_name=_("health council area")
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    phone = models.CharField(_("phone on duty"), max_length=30)
+    video_url = models.URLField(_("video link"), max_length=500, blank=True, validators=[https_validator])
+
+    class Meta:
+        verbose_name = _("duty period")
+        verbose_name_plural = _("duty periods")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="duty_period_ends_after_start"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["specialty", "health_council_area", "starts_at"], name="duty_on_now_idx"),
+            models.Index(fields=["specialist", "starts_at"], name="duty_specialist_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.specialist} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("A duty period ends after it starts.")
+        if self.department_id:
+            department = self.department
+            if department.kind != Organisation.Kind.DEPARTMENT:
+                errors["department"] = _("A duty period belongs to a hospital department.")
+            else:
+                if self.specialty_id != department.specialty_id:
+                    errors["specialty"] = _("The specialty is the department's.")
+                area = department.area
+                if area is None or self.health_council_area_id != area.pk:
+                    errors["health_council_area"] = _("The health council area is the hospital's.")
+            if (
+                self.specialist_id
+                and not Membership.objects.filter(
+                    user_id=self.specialist_id,
+                    organisation_id=self.department_id,
+                    role=Role.HOSPITAL_SPECIALIST,
+                    is_conference_specialist=True,
+                ).exists()
+            ):
+                errors["specialist"] = _("Only a conference specialist of the department can be on duty.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Conference(models.Model):
+    class Kind(models.TextChoices):
+        DIRECT = "direct", _("Request from general practice")
+        VULNERABLE = "vulnerable", _("Vulnerable patient")
+        DISCHARGE = "discharge", _("Before discharge")
+        PALLIATIVE = "palliative", _("Palliative handover")
+
+    HOSPITAL_KINDS = (Kind.VULNERABLE, Kind.DISCHARGE, Kind.PALLIATIVE)
+
+    class Initiator(models.TextChoices):
+        PRACTICE = "practice", _("General practice")
+        HOSPITAL = "hospital", _("Hospital")
+
+    class Urgency(models.TextChoices):
+        ACUTE = "acute", _("Within the hour")
+        TODAY = "today", _("Today")
+        PLANNED = "planned", _("Within a few days")
+
+    class Mode(models.TextChoices):
+        PHONE = "phone", _("Phone")
+        VIDEO = "video", _("Video")
+        WRITTEN = "written", _("Written")
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    public_id = models.UUIDField(default=conference_public_id, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    initiated_by = models.CharField(_("initiated by"), max_length=10, choices=Initiator.choices)
+    topic = models.CharField(_("topic"), max_length=TOPIC_MAX_LENGTH)
+    template_answers = models.JSONField(_("answers to the template"), default=dict, blank=True)
+    patient = models.ForeignKey(
+        PatientReference,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("patient"),
+    )
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices)
+    mode = models.CharField(_("preferred form"), max_length=10, choices=Mode.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
+
+    practice = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("general practice")
+    )
+    department = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("department")
+    )
+    # What a GP asked for; escalation looks for the next on duty here.
+    specialty = models.ForeignKey(
+        Specialty, on_delete=models.PROTECT, related_name="+", verbose_name=_("specialty")
+    )
+    health_council_area = models.ForeignKey(
+        HealthCouncilArea, on_delete=models.PROTECT, related_name="+", verbose_name=_("health council area")
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    gp = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("general practitioner"),
+    )
+    specialist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("hospital specialist"),
+    )
+    # The duty period the request was sent through: its phone and video link are shown.
+    duty_period = models.ForeignKey(
+        DutyPeriod, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # When an unanswered request passes to the next on duty; empty once nobody is left.
+    escalate_at = models.DateTimeField(_("escalates"), null=True, blank=True)
+    # Nobody else was on duty: the requester was told and offered written correspondence.
+    unanswered_at = models.DateTimeField(_("nobody else on duty"), null=True, blank=True)
+    client_token = models.UUIDField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("conference")
+        verbose_name_plural = _("conferences")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="requested", accepted_at__isnull=True, closed_at__isnull=True)
+                | Q(status="open", accepted_at__isnull=False, closed_at__isnull=True)
+                | Q(status="closed", accepted_at__isnull=False, closed_at__isnull=False),
+                name="conference_status_has_times",
+            ),
+            models.CheckConstraint(
+                condition=Q(initiated_by="practice", kind="direct")
+                | (Q(initiated_by="hospital") & ~Q(kind="direct")),
+                name="conference_kind_matches_initiator",
+            ),
+            models.UniqueConstraint(
+                fields=["requester", "client_token"],
+                condition=Q(client_token__isnull=False),
+                name="conference_unique_client_token",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["specialist", "status"], name="conference_specialist_idx"),
+            models.Index(fields=["gp", "status"], name="conference_gp_idx"),
+            models.Index(fields=["practice", "status"], name="conference_practice_idx"),
+            models.Index(fields=["status", "escalate_at"], name="conference_escalate_idx"),
+            models.Index(fields=["department", "requested_at"], name="conference_department_idx"),
+        ]
+
+    def __str__(self):
+        return self.topic
+
+    @property
+    def is_requested(self) -> bool:
+        return self.status == self.Status.REQUESTED
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
+
+class ConferenceEvent(models.Model):
+    """The conference's history: requested, offered to a specialist, escalated, accepted, closed, notes."""
+
+    class Kind(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        OFFERED = "offered", _("Offered")
+        ESCALATED = "escalated", _("Escalated")
+        UNANSWERED = "unanswered", _("Nobody else on duty")
+        ACCEPTED = "accepted", _("Accepted")
+        CLOSED = "closed", _("Closed")
+        NOTE = "note", _("Note written")
+        RESUME = "resume", _("Résumé written")
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("event"), max_length=12, choices=Kind.choices)
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_name = models.CharField(_("by"), max_length=301, blank=True)
+    # Offered and escalated: to whom.
+    specialist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("conference event")
+        verbose_name_plural = _("conference events")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["conference", "kind"], name="conference_event_kind_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ConferenceNote(models.Model):
+    """The specialist's note (goes to the practice) or the GP's résumé (for the journal). One each."""
+
+    class Kind(models.TextChoices):
+        SPECIALIST_NOTE = "note", _("Specialist's note")
+        GP_RESUME = "resume", _("GP's résumé")
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="notes")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+    )
+    author_name = models.CharField(_("author's name"), max_length=301)
+    text = models.TextField(_("text"), max_length=NOTE_MAX_LENGTH)
+    written_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("conference note")
+        verbose_name_plural = _("conference notes")
+        ordering = ["written_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "kind"], name="conference_note_once_per_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.written_at:%Y-%m-%d %H:%M}"
+
+
+class PatientOverview(models.Model):
+    """The shared overview of an open conference with a patient. Deleted, not hidden, at close."""
+
+    class TreatmentLevel(models.TextChoices):
+        FULL = "full", _("Full treatment")
+        NO_RESUSCITATION = "no_resuscitation", _("No resuscitation")
+        NO_INTENSIVE = "no_intensive", _("No resuscitation or intensive care")
+        PALLIATIVE = "palliative", _("Palliative treatment only")
+
+    conference = models.OneToOneField(Conference, on_delete=models.CASCADE, related_name="overview")
+    treatment_level = models.CharField(
+        _("treatment level"), max_length=20, choices=TreatmentLevel.choices, blank=True
+    )
+    frailty_score = models.PositiveSmallIntegerField(
+        _("Clinical Frailty Scale"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(9)],
+    )
+    medication = models.TextField(_("current medication"), max_length=OVERVIEW_TEXT_MAX_LENGTH, blank=True)
+    note = models.TextField(_("note"), max_length=OVERVIEW_TEXT_MAX_LENGTH, blank=True)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    updated_by_name = models.CharField(_("updated by"), max_length=301, blank=True)
+
+    class Meta:
+        verbose_name = _("patient overview")
+        verbose_name_plural = _("patient overviews")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(frailty_score__isnull=True) | Q(frailty_score__gte=1, frailty_score__lte=9),
+                name="overview_frailty_1_to_9",
+            )
+        ]
+
+    def __str__(self):
+        return f"PatientOverview {self.pk}"
+
+
+class OverviewDiagnosis(models.Model):
+    overview = models.ForeignKey(PatientOverview, on_delete=models.CASCADE, related_name="diagnoses")
+    code = models.CharField(_("ICD-10 code"), max_length=10, validators=[icd10_validator])
+    text = models.CharField(_("diagnosis"), max_length=DIAGNOSIS_TEXT_MAX_LENGTH)
+
+    class Meta:
+        verbose_name = _("diagnosis")
+        verbose_name_plural = _("diagnoses")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.code

@@ -1,0 +1,119 @@
+"""Who may see and do what in a conference. Deny by default; views answer 404 otherwise.
+
+Only the two people in a conference see it: the GP and the hospital specialist
+(the one asked, then the one who accepted). A hospital-initiated request is
+addressed to a practice, so until one of its GPs accepts, the practice's GPs see
+it too. Nobody else, whatever their role: colleagues, secretaries and
+administrators included. No predicate here looks at ``is_superuser``.
+
+Callers ask the rule set directly (``can``), not ``user.has_perm``: Django's
+``PermissionsMixin.has_perm`` answers yes to every active superuser before any
+backend is asked, and patient data must not depend on that being fixed elsewhere.
+"""
+
+import rules
+
+from portal.accounts.roles import Role
+from portal.accounts.selectors import user_has_role_in, user_is_clinician
+
+from .models import Conference, DutyPeriod, PatientOverview
+
+
+def can(user, perm: str, obj=None) -> bool:
+    """The rule for ``perm`` on ``obj``, without Django's superuser shortcut."""
+    return rules.has_perm(perm, user, obj)
+
+
+def is_practice_gp(user, practice_id: int | None) -> bool:
+    return user_has_role_in(user, practice_id, {Role.GP})
+
+
+def _addressed_practice_gp(user, conference: Conference) -> bool:
+    """A GP of the practice a hospital-initiated request is addressed to, before anyone accepted."""
+    return (
+        conference.initiated_by == Conference.Initiator.HOSPITAL
+        and conference.is_requested
+        and conference.gp_id is None
+        and is_practice_gp(user, conference.practice_id)
+    )
+
+
+def is_participant(user, conference: Conference | None) -> bool:
+    if conference is None or not user.is_authenticated:
+        return False
+    return user.pk in (conference.gp_id, conference.specialist_id) or _addressed_practice_gp(user, conference)
+
+
+@rules.predicate
+def can_see_conference(user, conference) -> bool:
+    return is_participant(user, conference)
+
+
+@rules.predicate
+def can_accept_conference(user, conference) -> bool:
+    if conference is None or not conference.is_requested or not user.is_authenticated:
+        return False
+    if conference.initiated_by == Conference.Initiator.PRACTICE:
+        return conference.specialist_id == user.pk
+    return _addressed_practice_gp(user, conference)
+
+
+@rules.predicate
+def conference_is_open(user, conference) -> bool:
+    return conference is not None and conference.is_open
+
+
+@rules.predicate
+def is_conference_specialist_of(user, conference) -> bool:
+    return (
+        conference is not None
+        and user.is_authenticated
+        and not conference.is_requested
+        and conference.specialist_id == user.pk
+    )
+
+
+@rules.predicate
+def is_conference_gp_of(user, conference) -> bool:
+    return (
+        conference is not None
+        and user.is_authenticated
+        and not conference.is_requested
+        and conference.gp_id == user.pk
+    )
+
+
+@rules.predicate
+def can_request_conference(user) -> bool:
+    return user.is_authenticated and user_is_clinician(user)
+
+
+@rules.predicate
+def can_see_overview(user, overview) -> bool:
+    if not isinstance(overview, PatientOverview):
+        return False
+    conference = overview.conference
+    return conference.is_open and conference.patient_id is not None and is_participant(user, conference)
+
+
+@rules.predicate
+def can_see_duty_period(user, period) -> bool:
+    """The roster is for clinicians, who call the specialist on it."""
+    return isinstance(period, DutyPeriod) and user.is_authenticated and user_is_clinician(user)
+
+
+@rules.predicate
+def is_own_duty_period(user, period) -> bool:
+    return isinstance(period, DutyPeriod) and user.is_authenticated and period.specialist_id == user.pk
+
+
+rules.add_perm("conferences.add_conference", can_request_conference)
+rules.add_perm("conferences.view_conference", can_see_conference)
+rules.add_perm("conferences.accept_conference", can_see_conference & can_accept_conference)
+rules.add_perm("conferences.close_conference", can_see_conference & conference_is_open)
+rules.add_perm("conferences.write_note", can_see_conference & is_conference_specialist_of)
+rules.add_perm("conferences.write_resume", can_see_conference & is_conference_gp_of)
+rules.add_perm("conferences.view_patientoverview", can_see_overview)
+rules.add_perm("conferences.change_patientoverview", can_see_overview)
+rules.add_perm("conferences.view_dutyperiod", can_see_duty_period)
+rules.add_perm("conferences.change_dutyperiod", is_own_duty_period)

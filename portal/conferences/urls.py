@@ -1,0 +1,28 @@
+"""/konferencer/: the dashboard, who is on duty, requests, a conference, its notes and overview.
+
+Conferences are addressed by their random ``public_id``; a segment that is not a UUID
+does not match and ends in 404.
+"""
+
+from django.urls import path
+
+from . import views
+
+app_name = "conferences"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("vagt/", views.on_duty, name="on_duty"),
+    path("ny/", views.request_new, name="new"),
+    path("ny/sygehus/", views.request_from_hospital, name="new_hospital"),
+    path("<uuid:public_id>/", views.conference_detail, name="conference"),
+    path("<uuid:public_id>/accepter/", views.conference_accept, name="accept"),
+    path("<uuid:public_id>/luk/", views.conference_close, name="close"),
+    path("<uuid:public_id>/notat/", views.note_write, name="note"),
+    path("<uuid:public_id>/resume/", views.resume_write, name="resume"),
+    path(
+        "<uuid:public_id>/notat/medcom.json", views.note_medcom, {"format": "json"}, name="note_medcom_json"
+    ),
+    path("<uuid:public_id>/notat/medcom.xml", views.note_medcom, {"format": "xml"}, name="note_medcom_xml"),
+    path("<uuid:public_id>/overblik/", views.overview, name="overview"),
+]

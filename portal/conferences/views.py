@@ -1,0 +1,426 @@
+"""The conference pages under /konferencer/: thin views over forms, services and selectors.
+
+Every conference is fetched through ``_conference_or_404``: anyone outside it gets 404,
+whether it exists or not, and so does a POST to an action the user may not take.
+The rules are asked directly (``rules.can``), so a superuser outside a conference gets
+404 too. CPR numbers travel only in POST bodies. Everything works without JavaScript.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portal.accounts.selectors import user_clinician_organisations
+
+from . import selectors, services
+from .forms import (
+    DiagnosisFormSet,
+    HospitalRequestForm,
+    NoteForm,
+    OverviewForm,
+    RequestForm,
+    ResumeForm,
+    SpecialtyPickForm,
+    add_service_error,
+)
+from .models import Conference, ConferenceNote
+from .questions import questions_for
+from .rules import can
+
+
+def _conference_url(conference: Conference) -> str:
+    return reverse("conferences:conference", kwargs={"public_id": conference.public_id})
+
+
+def _conference_or_404(request, public_id, perm: str) -> Conference:
+    conference = get_object_or_404(selectors.conference_for_view(), public_id=public_id)
+    if not can(request.user, perm, conference):
+        raise Http404
+    return conference
+
+
+# --- The dashboard and who is on duty ---------------------------------------------------------
+
+
+@login_required
+@never_cache
+@require_GET
+def dashboard(request):
+    board = selectors.dashboard(request.user)
+    return render(
+        request,
+        "conferences/dashboard.html",
+        {
+            "board": board,
+            "can_request": bool(selectors.gp_practices(request.user)),
+            "can_request_hospital": bool(selectors.specialist_departments(request.user)),
+        },
+    )
+
+
+def _area_of(user):
+    """The health council area "who is on" looks in: the GP's practice's, else the clinician's own."""
+    for organisation in selectors.gp_practices(user) + user_clinician_organisations(user):
+        if organisation.area is not None:
+            return organisation.area
+    return None
+
+
+@login_required
+@never_cache
+@require_GET
+def on_duty(request):
+    if not can(request.user, "conferences.add_conference"):
+        raise Http404
+    form = SpecialtyPickForm(request.GET or None)
+    specialty = form.cleaned_data.get("speciale") if form.is_valid() else None
+    area = _area_of(request.user)
+    periods, upcoming = [], None
+    if specialty is not None and area is not None:
+        now = timezone.now()
+        periods = list(selectors.on_duty(specialty=specialty, area=area, at=now))
+        if not periods:
+            upcoming = selectors.next_on_duty(specialty=specialty, area=area, at=now)
+    return render(
+        request,
+        "conferences/on_duty.html",
+        {
+            "form": form,
+            "specialty": specialty,
+            "area": area,
+            "periods": periods,
+            "upcoming": upcoming,
+            "can_request": bool(selectors.gp_practices(request.user)),
+        },
+        status=200 if not form.is_bound or form.is_valid() else 400,
+    )
+
+
+# --- Requests ---------------------------------------------------------------------------------
+
+
+@login_required
+@never_cache
+@sensitive_post_parameters("cpr")
+@require_http_methods(["GET", "POST"])
+def request_new(request):
+    practices = selectors.gp_practices(request.user)
+    if not practices:
+        raise Http404
+    status = 200
+    if request.method == "POST":
+        form = RequestForm(request.POST, practices=practices)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                conference, _created = services.conference_request(
+                    requester=request.user,
+                    practice=data["practice"],
+                    specialty=data["specialty"],
+                    topic=data["topic"],
+                    urgency=data["urgency"],
+                    mode=data["mode"],
+                    patient_cpr=data["cpr"],
+                    client_token=data["client_token"],
+                    request=request,
+                )
+            except ValidationError as error:
+                add_service_error(form, error)
+            except PermissionDenied:
+                raise Http404 from None
+            else:
+                messages.success(request, _("Your request has been sent to the specialist on duty."))
+                return redirect(_conference_url(conference))
+        status = 400
+    else:
+        # From "who is on now": the specialty the GP looked at.
+        form = RequestForm(initial={"specialty": request.GET.get("speciale", "")[:120]}, practices=practices)
+    return render(request, "conferences/request_new.html", {"form": form}, status=status)
+
+
+@login_required
+@never_cache
+@sensitive_post_parameters("cpr")
+@require_http_methods(["GET", "POST"])
+def request_from_hospital(request):
+    departments = selectors.specialist_departments(request.user)
+    if not departments:
+        raise Http404
+    status = 200
+    if request.method == "POST":
+        form = HospitalRequestForm(request.POST, departments=departments)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                conference, _created = services.conference_request(
+                    requester=request.user,
+                    kind=data["kind"],
+                    department=data["department"],
+                    practice=data["practice"],
+                    topic=data["topic"],
+                    urgency=data["urgency"],
+                    mode=data["mode"],
+                    template_answers=form.answers(),
+                    patient_cpr=data["cpr"],
+                    client_token=data["client_token"],
+                    request=request,
+                )
+            except ValidationError as error:
+                add_service_error(form, error)
+            except PermissionDenied:
+                raise Http404 from None
+            else:
+                messages.success(request, _("Your request has been sent to the practice."))
+                return redirect(_conference_url(conference))
+        status = 400
+    else:
+        form = HospitalRequestForm(departments=departments)
+    return render(request, "conferences/request_hospital.html", {"form": form}, status=status)
+
+
+# --- A conference and its actions ----------------------------------------------------------
+
+
+def _abilities(user, conference: Conference, notes: dict) -> dict[str, bool]:
+    return {
+        "accept": can(user, "conferences.accept_conference", conference),
+        "close": can(user, "conferences.close_conference", conference),
+        "note": can(user, "conferences.write_note", conference)
+        and ConferenceNote.Kind.SPECIALIST_NOTE not in notes,
+        "resume": can(user, "conferences.write_resume", conference)
+        and ConferenceNote.Kind.GP_RESUME not in notes,
+        "overview": conference.is_open and conference.patient_id is not None,
+    }
+
+
+def _conference_response(request, conference: Conference, *, status: int = 200, **forms):
+    """The conference page; every rendering is a view, logged when there is a patient."""
+    services.conference_read(conference=conference, user=request.user, request=request)
+    page = selectors.conference_page(conference)
+    can_ = _abilities(request.user, conference, page.notes)
+    answers = [
+        (question, conference.template_answers.get(key, ""))
+        for key, question in questions_for(conference.kind)
+    ]
+    context = {
+        "conference": conference,
+        "events": page.events,
+        "note": page.notes.get(ConferenceNote.Kind.SPECIALIST_NOTE),
+        "resume": page.notes.get(ConferenceNote.Kind.GP_RESUME),
+        "answers": answers,
+        "masked_cpr": conference.patient.masked_cpr if conference.patient_id else "",
+        "can": can_,
+        "note_form": forms.get("note_form") or (NoteForm() if can_["note"] else None),
+        "resume_form": forms.get("resume_form") or (ResumeForm() if can_["resume"] else None),
+        "is_requester": conference.requester_id == request.user.pk,
+    }
+    return render(request, "conferences/conference.html", context, status=status)
+
+
+@login_required
+@never_cache
+@require_GET
+def conference_detail(request, public_id):
+    conference = _conference_or_404(request, public_id, "conferences.view_conference")
+    return _conference_response(request, conference)
+
+
+@login_required
+@never_cache
+@require_POST
+def conference_accept(request, public_id):
+    conference = _conference_or_404(request, public_id, "conferences.view_conference")
+    try:
+        services.conference_accept(conference=conference, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except PermissionDenied:
+        raise Http404 from None
+    else:
+        messages.success(request, _("You have accepted the conference."))
+    return redirect(_conference_url(conference))
+
+
+@login_required
+@never_cache
+@require_POST
+def conference_close(request, public_id):
+    conference = _conference_or_404(request, public_id, "conferences.view_conference")
+    try:
+        services.conference_close(conference=conference, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except PermissionDenied:
+        raise Http404 from None
+    else:
+        messages.success(request, _("The conference is closed, and its shared overview has been deleted."))
+    return redirect(_conference_url(conference))
+
+
+def _note_view(request, public_id, *, form_class, service, perm: str, form_key: str, done: str):
+    conference = _conference_or_404(request, public_id, "conferences.view_conference")
+    if not can(request.user, perm, conference):
+        raise Http404
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            service(
+                conference=conference, author=request.user, text=form.cleaned_data["text"], request=request
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            messages.success(request, done)
+            return redirect(_conference_url(conference))
+    return _conference_response(request, conference, status=400, **{form_key: form})
+
+
+@login_required
+@never_cache
+@require_POST
+def note_write(request, public_id):
+    return _note_view(
+        request,
+        public_id,
+        form_class=NoteForm,
+        service=services.conference_note_write,
+        perm="conferences.write_note",
+        form_key="note_form",
+        done=_("Your note has been saved and the practice has been told."),
+    )
+
+
+@login_required
+@never_cache
+@require_POST
+def resume_write(request, public_id):
+    return _note_view(
+        request,
+        public_id,
+        form_class=ResumeForm,
+        service=services.conference_resume_write,
+        perm="conferences.write_resume",
+        form_key="resume_form",
+        done=_("Your résumé has been saved."),
+    )
+
+
+MEDCOM_CONTENT_TYPES = {"json": "application/fhir+json", "xml": "application/fhir+xml"}
+
+
+@login_required
+@never_cache
+@require_GET
+def note_medcom(request, public_id, format):
+    """The specialist's note as a MedCom CareCommunication, for the practice system."""
+    from .medcom import note_bundle
+
+    conference = _conference_or_404(request, public_id, "conferences.view_conference")
+    note = conference.notes.filter(kind=ConferenceNote.Kind.SPECIALIST_NOTE).first()
+    if note is None:
+        raise Http404
+    try:
+        data = note_bundle(note, actor=request.user, request=request, format=format)
+    except ValidationError as error:
+        # Not exportable (no patient, an organisation without a SOR code): say why on the page.
+        messages.error(request, " ".join(error.messages))
+        return redirect(_conference_url(conference) + "#notat")
+    except PermissionDenied:
+        raise Http404 from None
+    response = HttpResponse(data, content_type=f"{MEDCOM_CONTENT_TYPES[format]}; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="konferencenotat-{conference.public_id}.{format}"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- The shared overview ---------------------------------------------------------------------
+
+
+def _overview_headers(response):
+    # Patient data that exists only while the conference is open: never cached, never indexed.
+    response["Cache-Control"] = "no-store, private"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@login_required
+@never_cache
+@sensitive_post_parameters("medication", "note")
+@require_http_methods(["GET", "POST"])
+def overview(request, public_id):
+    conference = _conference_or_404(request, public_id, "conferences.view_conference")
+    # Status and rows in one query: from the instant the close commits, there is nothing to show.
+    current = selectors.overview_for_view(conference=conference)
+    if current is None or not can(request.user, "conferences.view_patientoverview", current):
+        raise Http404
+    status = 200
+    if request.method == "POST":
+        form = OverviewForm(request.POST)
+        formset = DiagnosisFormSet(request.POST, prefix="diagnose")
+        if form.is_valid() and formset.is_valid():
+            diagnoses = [
+                (f.cleaned_data["code"], f.cleaned_data["text"])
+                for f in formset
+                if f.cleaned_data.get("code")
+            ]
+            try:
+                services.overview_update(
+                    conference=conference,
+                    actor=request.user,
+                    diagnoses=diagnoses,
+                    request=request,
+                    **form.cleaned_data,
+                )
+            except ValidationError as error:
+                if not conference.__class__.objects.filter(
+                    pk=conference.pk, status=Conference.Status.OPEN
+                ).exists():
+                    raise Http404 from None
+                add_service_error(form, error)
+            except PermissionDenied:
+                raise Http404 from None
+            else:
+                messages.success(request, _("The overview has been saved."))
+                return _overview_headers(
+                    redirect(reverse("conferences:overview", kwargs={"public_id": public_id}))
+                )
+        status = 400
+    else:
+        form = OverviewForm(
+            initial={
+                "treatment_level": current.treatment_level,
+                "frailty_score": current.frailty_score,
+                "medication": current.medication,
+                "note": current.note,
+            }
+        )
+        formset = DiagnosisFormSet(
+            prefix="diagnose", initial=[{"code": d.code, "text": d.text} for d in current.diagnoses.all()]
+        )
+    services.overview_read(overview=current, user=request.user, request=request)
+    response = render(
+        request,
+        "conferences/overview.html",
+        {
+            "conference": conference,
+            "overview": current,
+            "diagnoses": list(current.diagnoses.all()),
+            "masked_cpr": conference.patient.masked_cpr,
+            "form": form,
+            "formset": formset,
+        },
+        status=status,
+    )
+    return _overview_headers(response)

@@ -1,0 +1,31 @@
+"""The demo conferences: a roster that answers "who is on now", a conference in every state, idempotent."""
+
+import pytest
+from django.utils import timezone
+
+from portal.accounts.demo import demo_organisations_load, demo_users_load
+from portal.accounts.models import HealthCouncilArea, Specialty
+from portal.conferences import selectors
+from portal.conferences.demo import demo_conferences_load
+from portal.conferences.models import Conference, DutyPeriod
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_has_a_roster_and_conferences_in_every_state_and_loads_twice():
+    demo_users_load(demo_organisations_load())
+    first = demo_conferences_load()
+    periods = DutyPeriod.objects.count()
+    assert demo_conferences_load() == first == 5
+    assert DutyPeriod.objects.count() == periods
+    on_now = selectors.on_duty(
+        specialty=Specialty.objects.get(slug="geriatri"),
+        area=HealthCouncilArea.objects.get(slug="sundhedsraad-aarhus"),
+        at=timezone.now(),
+    ).get()
+    assert on_now.specialist.email == "speciallaege@samspil.test"
+    assert set(Conference.objects.values_list("status", flat=True)) == {"requested", "open", "closed"}
+    assert Conference.objects.filter(initiated_by="hospital").exists()
+    gp = Conference.objects.filter(initiated_by="practice").first().gp
+    board = selectors.dashboard(gp)
+    assert board.open and board.tasks and board.waiting_for_me and board.sent
