@@ -18,6 +18,7 @@ from itertools import islice
 
 from django.conf import settings
 
+from search import analysis
 from search.documents import (
     IndexDocument,
     documents_for_page,
@@ -244,19 +245,27 @@ class OpenSearchBackend:
         return self._call(self.client.count, index=self.alias, request_timeout=self.timeout)["count"]
 
     # --- Reading ---------------------------------------------------------------------------
-    def _run(self, query: SearchQuery, request: SearchRequest, *, fuzzy: bool = True) -> dict:
+    def _run(
+        self, query: SearchQuery, request: SearchRequest, *, fuzzy: bool = True, minimum: int | None = None
+    ) -> dict:
         return self._call(
             self.client.search,
             index=self.alias,
-            body=query.opensearch_body(request, fuzzy=fuzzy),
+            body=query.opensearch_body(request, fuzzy=fuzzy, minimum=minimum),
             request_timeout=self.timeout,
         )
 
     @staticmethod
     def _suggestion(query: SearchQuery, response: dict) -> str:
+        """The query with its unknown words replaced by the engine's closest indexed words.
+
+        A word of any indexed text is known to the suggester already (``spell`` holds the
+        bodies too); a synonym term or a compound of known words ("tryksmerter") is known
+        here, and is never replaced by another diagnosis that merely looks like it.
+        """
         replacements = {}
         for entry in response.get("suggest", {}).get("words", []):
-            if entry.get("options"):
+            if entry.get("options") and not analysis.is_known_word(entry["text"]):
                 replacements[entry["text"]] = entry["options"][0]["text"]
         if not replacements:
             return ""
@@ -268,13 +277,18 @@ class OpenSearchBackend:
         if not query:
             return result
         # The words as typed first; typo tolerance (fuzzy expansion, the dearest part of a
-        # search over a large index) only when they find little.
-        fuzzy = False
+        # search over a large index) only when they find little; one group of many only
+        # when no document holds enough of them.
+        fuzzy, minimum = False, None
         response = self._run(query, request, fuzzy=False)
         total = response["hits"]["total"]["value"]
         if total < FEW_RESULTS:
             fuzzy = True
             response = self._run(query, request)
+            total = response["hits"]["total"]["value"]
+        if total == 0 and query.minimum_should_match > 1:
+            minimum = 1
+            response = self._run(query, request, minimum=minimum)
             total = response["hits"]["total"]["value"]
         if total < FEW_RESULTS:
             suggestion = self._suggestion(query, response)
@@ -282,9 +296,11 @@ class OpenSearchBackend:
                 suggested = SearchQuery(suggestion)
                 better = self._run(suggested, request)
                 if better["hits"]["total"]["value"] > total:
+                    # Offered always; applied only when the words as typed found nothing.
                     result.suggestion = suggestion
                     if total == 0:
                         response, total, result.corrected = better, better["hits"]["total"]["value"], True
+                        minimum = None
         result.total = total
         if request.page > result.num_pages and total:
             request = SearchRequest(**{**request.__dict__, "page": result.num_pages})
@@ -292,6 +308,7 @@ class OpenSearchBackend:
                 SearchQuery(result.suggestion if result.corrected else request.query),
                 request,
                 fuzzy=fuzzy or result.corrected,
+                minimum=minimum,
             )
         result.page = request.page
         names = facet_names()  # read once per search, for the hits and the facets
