@@ -317,8 +317,9 @@ def opensearch_document_class():
         # any text is never corrected), and word prefixes ("telefon" finds "telefonaftale"),
         # answered from prefix terms indexed beside the words rather than by expanding terms.
         spell = Text(analyzer="danish_words", index_prefixes={"min_chars": 4, "max_chars": 19})
-        # Compound parts and joined hyphenated words (``search.analysis.extra_words``).
-        parts = _danish_text()
+        # Compound parts and joined hyphenated words (``search.analysis.extra_words``), in
+        # spell too, so that a prefix finds a part ("sygepleje" ~ "hjemmesygeplejerske").
+        parts = _danish_text(copy_to="spell")
         url = Keyword(index=False)
         sectors = Keyword()
         specialties = Keyword()
