@@ -185,8 +185,10 @@ def expand(query_words: list[str]) -> list[tuple[tuple[str, ...], ...]]:
 def index_terms_with_parts(text: str) -> str:
     """``index_terms`` and, after them, the stems of the compound parts and joined hyphenated
     words (after, so that phrases in the text keep their positions)."""
-    extra = " ".join(stem(w) for w in extra_words(text))
-    return f"{index_terms(text)} {extra}" if extra else index_terms(text)
+    text_words = words(text)
+    terms = " ".join(stem(w) for w in text_words if w not in STOP_WORDS)
+    extra = " ".join(stem(w) for w in extra_words(text, text_words))
+    return f"{terms} {extra}" if extra else terms
 
 
 # --- Compounds and hyphens ------------------------------------------------------------------
@@ -202,7 +204,6 @@ COMPOUND_PARTS_FILE = Path(__file__).resolve().parent / "wordlists" / "da_compou
 MIN_PART = 3
 # Linking letters between two parts ("minimum-s-respons", "smert-e-behandling" is the part itself).
 _LINKS = ("s", "e")
-_HYPHENATED = re.compile(r"\w+(?:[-‐‑]\w+)+", re.UNICODE)
 
 
 def _file_words(path: Path) -> set[str]:
@@ -263,9 +264,14 @@ def _split(word: str) -> tuple[str, ...]:
 def compound_parts(word: str) -> list[str]:
     """The parts of a compound and its tails (``minimumsresponstid`` → minimum, respons,
     tid, responstid); [] for a word that is not a compound."""
+    return list(_compound_parts(word))
+
+
+@functools.lru_cache(maxsize=100_000)
+def _compound_parts(word: str) -> tuple[str, ...]:
     parts = _split(word)
     if not parts:
-        return []
+        return ()
     found = list(parts)
     # Tails: the word from each split point on ("responstid"), as written in the word.
     position = len(word)
@@ -276,31 +282,36 @@ def compound_parts(word: str) -> list[str]:
             found.append(tail)
     # A part that is itself a compound of known words ("rygsmerter" in "lænderygsmerter").
     for part in parts:
-        for inner in compound_parts(part):
+        for inner in _compound_parts(part):
             if inner not in found:
                 found.append(inner)
-    return found
+    return tuple(found)
 
 
 def is_compound_of_known_words(word: str) -> bool:
     return bool(_split(word))
 
 
-def extra_words(text: str) -> list[str]:
+def extra_words(text: str, text_words: list[str] | None = None) -> list[str]:
     """Words to index beside ``text``'s own: compound parts and joined hyphenated words.
 
-    Normalised, unstemmed, stop words out, each once.
+    Normalised, unstemmed, stop words out, each once. ``text_words`` are ``words(text)``
+    when the caller has them already (they cost as much as the rest).
     """
-    text = normalise(text)
     found: dict[str, None] = {}
-    for hyphenated in _HYPHENATED.findall(text):
-        joined = "".join(_WORD.findall(hyphenated))
-        if len(joined) <= 100:
-            found[joined] = None
-            for part in compound_parts(joined):
-                found[part] = None
-    for word in set(_WORD.findall(text)):
-        for part in compound_parts(word):
+    if "-" in text or "‐" in text or "‑" in text:
+        # Whitespace-separated tokens with a hyphen: far faster than a regular expression
+        # over the whole text, which tries every position of every word.
+        for token in text.split():
+            if "-" in token or "‐" in token or "‑" in token:
+                for piece in re.split(r"[^\w\-‐‑]+", normalise(token)):
+                    joined = "".join(_WORD.findall(piece))
+                    if joined != piece and 0 < len(joined) <= 100 and not joined.isdigit():
+                        found[joined] = None
+                        for part in _compound_parts(joined):
+                            found[part] = None
+    for word in set(words(text) if text_words is None else text_words):
+        for part in _compound_parts(word):
             found[part] = None
     return [w for w in found if w not in STOP_WORDS]
 

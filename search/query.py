@@ -181,12 +181,19 @@ class SearchQuery:
     # OpenSearch: the score of each matched group, far above any text score, so that the
     # number of matched groups orders the hits and relevance orders those that tie.
     COVERAGE_BOOST = 1000.0
+    # ... and, among hits that match as many groups, a rarer group counts more: its inverse
+    # frequency among the matches (``opensearch_weight_queries``) times this, above the text
+    # score, as on PostgreSQL.
+    RARITY_BOOST = 100.0
 
     def __init__(self, text: str):
         self.text = text
         self.words = analysis.words(text)[:64]
         self.spans = analysis.expand_spans(self.words)
         self.groups = [alternatives for _span, alternatives in self.spans]
+        # OpenSearch: each group's rarity among the matches, counted once per query.
+        self.rarity: list[float] | None = None
+        self.rarity_counted = False
 
     def __bool__(self):
         return bool(self.groups)
@@ -330,22 +337,31 @@ class SearchQuery:
             )
         return {"bool": {"should": ways, "minimum_should_match": 1}}
 
-    def opensearch_query(self, *, fuzzy: bool = True, minimum: int | None = None) -> dict:
+    def opensearch_weight_queries(self) -> list[dict]:
+        """Counting queries: the documents matching each group, then those matching any.
+
+        From their counts the backend weighs each group by its rarity among the matches,
+        ``ln(1 + any / group)``, the weight PostgreSQL computes in SQL.
+        """
+        clauses = [self._opensearch_group(span, fuzzy=False) for span, _alternatives in self.spans]
+        counts = [{"size": 0, "track_total_hits": True, "query": clause} for clause in clauses]
+        anything = {"bool": {"should": clauses, "minimum_should_match": 1}}
+        return [*counts, {"size": 0, "track_total_hits": True, "query": anything}]
+
+    def opensearch_query(
+        self, *, fuzzy: bool = True, minimum: int | None = None, weights: list[float] | None = None
+    ) -> dict:
         """The scoring query: each group a should clause counted ``COVERAGE_BOOST`` (so more
-        groups rank first), at least ``minimum`` of them (default ``minimum_should_match``);
-        ``fuzzy`` adds typo tolerance (the backend asks for it only when the words as typed
-        find little, as fuzzy expansion is the dearest part of a search)."""
+        groups rank first) plus ``RARITY_BOOST`` times its weight (``weights``, one per group),
+        at least ``minimum`` of them (default ``minimum_should_match``); ``fuzzy`` adds typo
+        tolerance (the backend asks for it only when the words as typed find little, as fuzzy
+        expansion is the dearest part of a search)."""
         groups = []
-        for span, _alternatives in self.spans:
+        for i, (span, _alternatives) in enumerate(self.spans):
             clause = self._opensearch_group(span, fuzzy=fuzzy)
-            groups.append(
-                {
-                    "bool": {
-                        "must": [clause],
-                        "should": [{"constant_score": {"filter": clause, "boost": self.COVERAGE_BOOST}}],
-                    }
-                }
-            )
+            boost = self.COVERAGE_BOOST + (self.RARITY_BOOST * weights[i] if weights else 0.0)
+            counted = {"constant_score": {"filter": clause, "boost": boost}}
+            groups.append({"bool": {"must": [clause], "should": [counted]}})
         text = " ".join(self.words)
         return {
             "bool": {
@@ -373,7 +389,9 @@ class SearchQuery:
             }
         }
 
-    def opensearch_body(self, request, *, fuzzy: bool = True, minimum: int | None = None) -> dict:
+    def opensearch_body(
+        self, request, *, fuzzy: bool = True, minimum: int | None = None, weights: list[float] | None = None
+    ) -> dict:
         """The whole search: query, post_filter, facet aggregations, highlight, paging, suggestion."""
         fields = {"type": "type", "sector": "sectors", "specialty": "specialties", "topic": "topics"}
         chosen = {facet: {"term": {fields[facet]: slug}} for facet, slug in request.filters().items()}
@@ -385,7 +403,7 @@ class SearchQuery:
                 "aggs": {"values": {"terms": {"field": name, "size": 50}}},
             }
         body = {
-            "query": self.opensearch_query(fuzzy=fuzzy, minimum=minimum),
+            "query": self.opensearch_query(fuzzy=fuzzy, minimum=minimum, weights=weights),
             "aggs": aggregations,
             "from": (request.page - 1) * request.page_size,
             "size": request.page_size,

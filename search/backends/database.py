@@ -6,9 +6,11 @@ per combination of facet values in SQL (``_Group``), filters and facet counts
 are computed on those few rows, and only the shown page of hits is loaded.
 Stemming and synonyms are applied in Python (``search.analysis``) on both
 sides, for the index and the query alike, so the two vendors find the same
-pages. Ranking: FTS5's bm25 over weighted columns on SQLite; on PostgreSQL
-``ts_rank`` over title, topics and summary, for the matches that hold a query
-word there, ahead of those that hold it in the body only.
+pages. Ranking, on both: the number of the query's word groups a page
+matches first (``SearchQuery.minimum_should_match`` of them at least); then
+FTS5's bm25 over weighted columns on SQLite, and on PostgreSQL each matched
+group's rarity among the matches plus ``ts_rank`` over the weighted
+``search_vector`` (title, topics, summary and body).
 """
 
 import difflib
@@ -91,10 +93,11 @@ _TS_MAX_POSITION = 16383
 _TS_MAX_LEXEME = 100  # PostgreSQL allows 2,047 bytes; longer "words" are not words
 
 
-def _lexemes(text: str) -> list[str]:
+def _lexemes(text: str, text_words: list[str] | None = None) -> list[str]:
     """Stems of the words of ``text``, stop words as '' (they keep their position)."""
     stop, stem = analysis.STOP_WORDS, analysis.stem
-    return ["" if w in stop or len(w) > _TS_MAX_LEXEME else stem(w) for w in analysis.words(text)]
+    text_words = analysis.words(text) if text_words is None else text_words
+    return ["" if w in stop or len(w) > _TS_MAX_LEXEME else stem(w) for w in text_words]
 
 
 # Positions kept per lexeme in ``search_vector``: enough for ts_rank to tell a word said once
@@ -119,8 +122,10 @@ def tsvectors(doc: IndexDocument) -> tuple[str, str]:
     found: dict[str, list[str]] = {}
     position = 0
     for text, weight in ((title, "A"), (topics, "B"), (summary, "C"), (bodies, "D")):
-        own = _lexemes(text)
-        parts = [analysis.stem(w) for w in analysis.extra_words(text) if len(w) <= _TS_MAX_LEXEME]
+        text_words = analysis.words(text)
+        own = _lexemes(text, text_words)
+        extra = analysis.extra_words(text, text_words)
+        parts = [analysis.stem(w) for w in extra if len(w) <= _TS_MAX_LEXEME]
         for index, lexeme in enumerate(own + parts):
             position = min(position + 1, _TS_MAX_POSITION)
             if not lexeme:

@@ -10,6 +10,7 @@ database; after a failure the engine is left alone for a few seconds so
 that an outage costs each visitor nothing.
 """
 
+import math
 import threading
 import time
 from collections import Counter
@@ -248,12 +249,32 @@ class OpenSearchBackend:
     def _run(
         self, query: SearchQuery, request: SearchRequest, *, fuzzy: bool = True, minimum: int | None = None
     ) -> dict:
+        weights = self._weights(query)
         return self._call(
             self.client.search,
             index=self.alias,
-            body=query.opensearch_body(request, fuzzy=fuzzy, minimum=minimum),
+            body=query.opensearch_body(request, fuzzy=fuzzy, minimum=minimum, weights=weights),
             request_timeout=self.timeout,
         )
+
+    def _weights(self, query: SearchQuery) -> list[float] | None:
+        """Each group's rarity among the matches (one ``_msearch`` of counts), for queries of
+        two groups or more: a page holding only the rare word of "svimmelhed ældre" then
+        ranks above one holding only the common word in its title."""
+        if len(query.spans) < 2:
+            return None
+        if query.rarity_counted:  # once per query, whatever reruns follow
+            return query.rarity
+        lines = []
+        for counting in query.opensearch_weight_queries():
+            lines += [{}, counting]
+        response = self._call(self.client.msearch, index=self.alias, body=lines, request_timeout=self.timeout)
+        counts = [answer.get("hits", {}).get("total", {}).get("value") for answer in response["responses"]]
+        query.rarity_counted = True  # a failed count: rank without the weights
+        if all(count is not None for count in counts):
+            *groups, anything = counts
+            query.rarity = [math.log(1 + anything / max(count, 1)) for count in groups]
+        return query.rarity
 
     @staticmethod
     def _suggestion(query: SearchQuery, response: dict) -> str:

@@ -35,9 +35,10 @@ def titles(result):
 
 def test_two_words_find_the_pages_holding_either_the_rarer_ranked_high(search):
     result = search.search(SearchRequest(query="svimmelhed ældre"))
-    assert result.total >= 9 and SKROEBELIG in titles(result)
-    if search.name == "database":  # PostgreSQL ranked body-only matches by id
-        assert SKROEBELIG in titles(result)[:3], (connection.vendor, titles(result)[:5])
+    # Nine pages hold one of the words (OpenSearch found none); the one page with the rare
+    # word in its body ranks among the first three (PostgreSQL ranked body matches by id).
+    assert result.total >= 9
+    assert SKROEBELIG in titles(result)[:3], (search.name, connection.vendor, titles(result)[:5])
 
 
 def test_a_word_finds_the_compounds_it_is_part_of_in_bodies_too(search):
