@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.db.models.functions import Length
 
 from content.models import Sector, Topic
 from portal.accounts.models import Specialty
@@ -416,13 +417,18 @@ class DatabaseBackend:
             return [row[0] for row in cursor.fetchall()]
 
     # --- PostgreSQL: matches from the GIN index of the narrow entry table (``m``), each with
-    # the groups it matches and its ts_rank on ``search_vector`` (title A ... body D, three
-    # positions a lexeme at most, so the narrow rows stay short); ``c`` keeps those matching
-    # enough groups and scores them: the rarer a matched group among the matches, the more
-    # it counts (an inverse document frequency over the candidates), plus ts_rank. Hits are
-    # ordered by groups matched, then that score, then id. -----------------------------------
+    # the groups it matches (each group's matches found once through the GIN index, as a
+    # hashed list: testing every match's vector would read it from TOAST) and ts_rank over
+    # its title, topics and summary (``rank_vector``, small, in the row); ``s`` keeps those
+    # matching enough groups and weighs each matched group by its rarity among the matches
+    # (an inverse document frequency over the candidates); ``c`` adds ts_rank over the whole
+    # weighted ``search_vector`` (body too) when the candidates are few enough for reading
+    # their vectors to cost little. Hits are ordered by groups matched, then that score,
+    # then id. --------------------------------------------------------------------------------
+    BODY_RANK_LIMIT = 500
+
     def _pg_candidates(self, query: SearchQuery, need: int, facets_sql: str, facets_params: list):
-        """The CTEs ``m`` and ``c`` and their parameters, or ("", []) for an empty query."""
+        """The CTEs ``m``, ``s`` (facets) and ``c`` (scored) and their parameters, or ("", [])."""
         groups = query.tsquery_groups()
         if not groups:
             return "", []
@@ -432,7 +438,9 @@ class DatabaseBackend:
             flags, flag_params, coverage, weight = "", [], "1", "0"
         else:
             flags = "".join(
-                f", (f.search_vector @@ to_tsquery('simple', %s))::int AS c{i}" for i in range(len(groups))
+                f", (f.document_id IN (SELECT g{i}.document_id FROM search_searchentry g{i}"  # noqa: S608
+                f" WHERE g{i}.search_vector @@ to_tsquery('simple', %s)))::int AS c{i}"
+                for i in range(len(groups))
             )
             flag_params = list(groups)
             coverage = " + ".join(f"c{i}" for i in range(len(groups)))
@@ -442,13 +450,18 @@ class DatabaseBackend:
             )
         sql = (
             "m AS MATERIALIZED (SELECT f.document_id AS id, f.facets"  # noqa: S608 - constants only
-            f"{flags}, ts_rank(f.search_vector, to_tsquery('simple', %s), 1) AS rank"
+            f"{flags}, CASE WHEN f.rank_vector @@ to_tsquery('simple', %s)"
+            " THEN ts_rank(f.rank_vector, to_tsquery('simple', %s), 1) ELSE 0 END AS rank"
             f" FROM search_searchentry f WHERE f.search_vector @@ to_tsquery('simple', %s){facets_sql}),"
-            " c AS MATERIALIZED (SELECT id, facets, coverage, score FROM"
-            f" (SELECT id, facets, {coverage} AS coverage, rank + {weight} AS score FROM m) scored"
-            " WHERE coverage >= %s)"
+            " s AS MATERIALIZED (SELECT id, facets, coverage, score, total FROM"
+            f" (SELECT id, facets, {coverage} AS coverage, rank + {weight} AS score,"
+            " count(*) OVER () AS total FROM m) weighed WHERE coverage >= %s),"
+            " c AS (SELECT s.id, s.facets, s.coverage, s.score + coalesce(b.rank, 0) AS score FROM s"
+            " LEFT JOIN LATERAL (SELECT ts_rank(e.search_vector, to_tsquery('simple', %s), 1) AS rank"
+            " FROM search_searchentry e WHERE e.document_id = s.id AND s.total <= %s) b ON true)"
         )
-        return sql, [*flag_params, anything, everything, *facets_params, need]
+        params = [*flag_params, anything, anything, everything, *facets_params, need, anything]
+        return sql, [*params, self.BODY_RANK_LIMIT]
 
     _PG_ORDER = " ORDER BY coverage DESC, score DESC, id"
 
@@ -474,11 +487,11 @@ class DatabaseBackend:
             return [], None
         with self._index_scans(), self.connection.cursor() as cursor:
             if not top:
-                cursor.execute(f"WITH {candidates} SELECT facets, count(*) FROM c GROUP BY facets", params)  # noqa: S608
+                cursor.execute(f"WITH {candidates} SELECT facets, count(*) FROM s GROUP BY facets", params)  # noqa: S608
                 return [_Group(*row) for row in cursor.fetchall()], None
             cursor.execute(
                 f"WITH {candidates} SELECT facets, count(*), NULL::bigint, NULL::int, NULL::float8"  # noqa: S608
-                " FROM c GROUP BY facets UNION ALL SELECT NULL, NULL, id, coverage, score FROM"
+                " FROM s GROUP BY facets UNION ALL SELECT NULL, NULL, id, coverage, score FROM"
                 f" (SELECT id, coverage, score FROM c{self._PG_ORDER} LIMIT %s) best",
                 [*params, top],
             )
@@ -610,8 +623,11 @@ class DatabaseBackend:
                 )
                 candidates = [row[0] for row in cursor.fetchall()]
         if not candidates:
+            # Bodies' words are known words too: only those of about the word's length are read.
             candidates = list(
-                IndexedWord.objects.filter(word__startswith=word[0]).values_list("word", flat=True)
+                IndexedWord.objects.annotate(length=Length("word"))
+                .filter(word__startswith=word[0], length__gte=len(word) - 2, length__lte=len(word) + 2)
+                .values_list("word", flat=True)
             )
         candidates = [c for c in candidates if abs(len(c) - len(word)) <= 2]
         close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.75)

@@ -24,7 +24,7 @@ def test_recall_at_3_and_mrr_on_the_danish_relevance_set(corpus):
     """Recall@3 and MRR over the whole relevance set (one corpus for all queries)."""
     recall, mrr, misses = score(lambda q: database_backend().search(SearchRequest(query=q)), corpus)
     figures = f"recall@3 {recall:.3f}, MRR {mrr:.3f} on {connection.vendor}"
-    print(figures)
+    print(figures, *misses, sep="\n")
     assert recall >= RECALL_AT_3 and mrr >= MRR, figures + ":\n" + "\n".join(misses)
 
 
