@@ -315,8 +315,9 @@ def opensearch_document_class():
         symptoms = _danish_text(copy_to="spell")
         # Every word as written: the known words of "did you mean" (bodies too, so a word of
         # any text is never corrected), and word prefixes ("telefon" finds "telefonaftale"),
-        # answered from prefix terms indexed beside the words rather than by expanding terms.
-        spell = Text(analyzer="danish_words", index_prefixes={"min_chars": 4, "max_chars": 19})
+        # answered from prefix terms indexed beside the words (4 to 10 letters: longer ones,
+        # rarer, expand terms; each prefix length costs indexing time) rather than expanding.
+        spell = Text(analyzer="danish_words", index_prefixes={"min_chars": 4, "max_chars": 10})
         # Compound parts and joined hyphenated words (``search.analysis.extra_words``), in
         # spell too, so that a prefix finds a part ("sygepleje" ~ "hjemmesygeplejerske").
         parts = _danish_text(copy_to="spell")

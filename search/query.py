@@ -337,31 +337,35 @@ class SearchQuery:
             )
         return {"bool": {"should": ways, "minimum_should_match": 1}}
 
-    def opensearch_weight_queries(self) -> list[dict]:
-        """Counting queries: the documents matching each group, then those matching any.
+    def opensearch_weight_query(self) -> dict:
+        """One counting request: the documents matching any group, and per group (``g0``, ...)
+        how many of them match it.
 
-        From their counts the backend weighs each group by its rarity among the matches,
+        From the counts the backend weighs each group by its rarity among the matches,
         ``ln(1 + any / group)``, the weight PostgreSQL computes in SQL.
         """
         clauses = [self._opensearch_group(span, fuzzy=False) for span, _alternatives in self.spans]
-        counts = [{"size": 0, "track_total_hits": True, "query": clause} for clause in clauses]
-        anything = {"bool": {"should": clauses, "minimum_should_match": 1}}
-        return [*counts, {"size": 0, "track_total_hits": True, "query": anything}]
+        return {
+            "size": 0,
+            "track_total_hits": True,
+            "query": {"bool": {"should": clauses, "minimum_should_match": 1}},
+            "aggs": {f"g{i}": {"filter": clause} for i, clause in enumerate(clauses)},
+        }
 
     def opensearch_query(
         self, *, fuzzy: bool = True, minimum: int | None = None, weights: list[float] | None = None
     ) -> dict:
-        """The scoring query: each group a should clause counted ``COVERAGE_BOOST`` (so more
-        groups rank first) plus ``RARITY_BOOST`` times its weight (``weights``, one per group),
-        at least ``minimum`` of them (default ``minimum_should_match``); ``fuzzy`` adds typo
-        tolerance (the backend asks for it only when the words as typed find little, as fuzzy
-        expansion is the dearest part of a search)."""
+        """The scoring query: each group a filter counted ``COVERAGE_BOOST`` (so more groups
+        rank first) plus ``RARITY_BOOST`` times its weight (``weights``, one per group), at
+        least ``minimum`` of them (default ``minimum_should_match``); the words, their phrase,
+        title prefixes and compound parts score the rest, once for the whole text. ``fuzzy``
+        adds typo tolerance (the backend asks for it only when the words as typed find little,
+        as fuzzy expansion is the dearest part of a search)."""
         groups = []
         for i, (span, _alternatives) in enumerate(self.spans):
             clause = self._opensearch_group(span, fuzzy=fuzzy)
             boost = self.COVERAGE_BOOST + (self.RARITY_BOOST * weights[i] if weights else 0.0)
-            counted = {"constant_score": {"filter": clause, "boost": boost}}
-            groups.append({"bool": {"must": [clause], "should": [counted]}})
+            groups.append({"constant_score": {"filter": clause, "boost": boost}})
         text = " ".join(self.words)
         return {
             "bool": {
@@ -374,6 +378,8 @@ class SearchQuery:
                     }
                 ],
                 "should": [
+                    self._opensearch_words(),
+                    {"match": {"parts": {"query": text, "boost": 0.5}}},
                     # The words as a phrase, in the title and summary above all.
                     {
                         "multi_match": {

@@ -258,22 +258,27 @@ class OpenSearchBackend:
         )
 
     def _weights(self, query: SearchQuery) -> list[float] | None:
-        """Each group's rarity among the matches (one ``_msearch`` of counts), for queries of
+        """Each group's rarity among the matches (one counting request), for queries of
         two groups or more: a page holding only the rare word of "svimmelhed ældre" then
         ranks above one holding only the common word in its title."""
         if len(query.spans) < 2:
             return None
         if query.rarity_counted:  # once per query, whatever reruns follow
             return query.rarity
-        lines = []
-        for counting in query.opensearch_weight_queries():
-            lines += [{}, counting]
-        response = self._call(self.client.msearch, index=self.alias, body=lines, request_timeout=self.timeout)
-        counts = [answer.get("hits", {}).get("total", {}).get("value") for answer in response["responses"]]
-        query.rarity_counted = True  # a failed count: rank without the weights
+        response = self._call(
+            self.client.search,
+            index=self.alias,
+            body=query.opensearch_weight_query(),
+            request_timeout=self.timeout,
+        )
+        anything = response["hits"]["total"]["value"]
+        counts = [
+            response.get("aggregations", {}).get(f"g{i}", {}).get("doc_count")
+            for i in range(len(query.spans))
+        ]
+        query.rarity_counted = True  # a count missing: rank without the weights
         if all(count is not None for count in counts):
-            *groups, anything = counts
-            query.rarity = [math.log(1 + anything / max(count, 1)) for count in groups]
+            query.rarity = [math.log(1 + anything / max(count, 1)) for count in counts]
         return query.rarity
 
     @staticmethod
