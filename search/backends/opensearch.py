@@ -313,8 +313,9 @@ class OpenSearchBackend:
             response = self._run(query, request)
             total = response["hits"]["total"]["value"]
         if total == 0 and query.minimum_should_match > 1:
-            minimum = 1
-            response = self._run(query, request, minimum=minimum)
+            # Any one word, as typed (as on the database): one fuzzy word of several is noise.
+            fuzzy, minimum = False, 1
+            response = self._run(query, request, fuzzy=False, minimum=minimum)
             total = response["hits"]["total"]["value"]
         if total < FEW_RESULTS:
             suggestion = self._suggestion(query, response)
