@@ -27,6 +27,7 @@ from wagtail.fields import StreamField
 from wagtail.search import index
 
 from content.models import KNOWLEDGE_PAGE_MODELS
+from search import analysis
 
 # Fields that have their own place in the document, not in the body.
 _OWN_FIELDS = {"title", "summary"}
@@ -252,7 +253,8 @@ def index_settings(*, synonyms: list[str] | None = None) -> dict:
                     "synonyms": synonyms if synonyms is not None else synonym_lines(),
                     "lenient": True,
                 },
-                "autocomplete_edge": {"type": "edge_ngram", "min_gram": 2, "max_gram": 20},
+                # One letter too: "børn med f" completes to "Børn med feber".
+                "autocomplete_edge": {"type": "edge_ngram", "min_gram": 1, "max_gram": 20},
             },
             "analyzer": {
                 "danish_index": {
@@ -306,12 +308,19 @@ def opensearch_document_class():
             },
         )
         summary = _danish_text(copy_to="spell")
-        body = _danish_text()
-        body_general_practice = _danish_text()
-        body_hospital = _danish_text()
+        body = _danish_text(copy_to="spell")
+        body_general_practice = _danish_text(copy_to="spell")
+        body_hospital = _danish_text(copy_to="spell")
         topics_text = _danish_text(copy_to="spell")
         symptoms = _danish_text(copy_to="spell")
-        spell = Text(analyzer="danish_words")
+        # Every word as written: the known words of "did you mean" (bodies too, so a word of
+        # any text is never corrected), and word prefixes ("telefon" finds "telefonaftale"),
+        # answered from prefix terms indexed beside the words (4 to 10 letters: longer ones,
+        # rarer, expand terms; each prefix length costs indexing time) rather than expanding.
+        spell = Text(analyzer="danish_words", index_prefixes={"min_chars": 4, "max_chars": 10})
+        # Compound parts and joined hyphenated words (``search.analysis.extra_words``), in
+        # spell too, so that a prefix finds a part ("sygepleje" ~ "hjemmesygeplejerske").
+        parts = _danish_text(copy_to="spell")
         url = Keyword(index=False)
         sectors = Keyword()
         specialties = Keyword()
@@ -321,6 +330,11 @@ def opensearch_document_class():
         next_review = Date()
 
     return KnowledgeDocument
+
+
+def _texts(doc: IndexDocument) -> list[str]:
+    topics = " ".join([t.name for t in doc.topics] + [s.name for s in doc.specialties] + doc.tags)
+    return [doc.title, topics, doc.summary, doc.body, doc.body_general_practice, doc.body_hospital]
 
 
 def opensearch_source(doc: IndexDocument) -> dict:
@@ -336,6 +350,7 @@ def opensearch_source(doc: IndexDocument) -> dict:
         "body_hospital": doc.body_hospital,
         "topics_text": " ".join([t.name for t in doc.topics] + [s.name for s in doc.specialties] + doc.tags),
         "symptoms": doc.symptoms,
+        "parts": " ".join(analysis.extra_words(" ".join(_texts(doc)))),
         "url": doc.url,
         "sectors": [s.slug for s in doc.sectors],
         "specialties": [s.slug for s in doc.specialties],

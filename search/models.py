@@ -7,8 +7,8 @@ the hits shown. ``SearchEntry`` is what every search reads for every match, kept
 narrow so that thousands of matches cost little: the type and facet values, and
 on PostgreSQL the two ``tsvector`` columns (added by migration 0004 outside the
 ORM, as Django has no field for them, each with a GIN index): ``search_vector``
-over all the text, to find matches, and ``rank_vector`` over title, topics and
-summary only, to rank them. On SQLite the full text
+over all the text (weighted, at most three positions a lexeme), to find and rank
+matches, and ``rank_vector`` over title, topics and summary, for autocomplete. On SQLite the full text
 lives in an FTS5 virtual table ``search_fts`` (rowid = ``SearchDocument.id``)
 holding Python-stemmed text. Facet values are stored as ``|slug|slug|``; facet
 labels come from the vocabularies themselves, so a renamed topic needs no

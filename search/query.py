@@ -166,22 +166,43 @@ def _ts_quote(term: str) -> str:
 class SearchQuery:
     """The one place where a visitor's words become a backend query.
 
-    The words are grouped by the synonym list (``analysis.expand``): the
-    groups are AND-ed (or OR-ed when nothing matches them all), the
-    alternatives inside a group OR-ed, and a phrase alternative is matched
-    as a phrase. A single word also matches as a prefix of longer words, so
-    that ``demens`` finds ``demensudredning`` (Danish compounds).
+    The words are grouped by the synonym list (``analysis.expand_spans``): the
+    alternatives inside a group are OR-ed, and a phrase alternative is matched
+    as a phrase (all its words on PostgreSQL). Groups are "should" clauses: a
+    document must match ``minimum_should_match`` of them, and documents that
+    match more groups rank before those that match fewer, on every backend
+    (``coverage``); a single word also matches as a prefix of longer words
+    (``demens`` finds ``demensudredning``), and compound parts are indexed
+    (``search.analysis.extra_words``), so ``sygepleje`` finds
+    ``hjemmesygeplejen`` too.
     """
 
     PREFIX_MIN = 4
+    # OpenSearch: the score of each matched group, far above any text score, so that the
+    # number of matched groups orders the hits and relevance orders those that tie.
+    COVERAGE_BOOST = 1000.0
+    # ... and, among hits that match as many groups, a rarer group counts more: its inverse
+    # frequency among the matches (``opensearch_weight_queries``) times this, above the text
+    # score, as on PostgreSQL.
+    RARITY_BOOST = 100.0
 
     def __init__(self, text: str):
         self.text = text
         self.words = analysis.words(text)[:64]
-        self.groups = analysis.expand(self.words)
+        self.spans = analysis.expand_spans(self.words)
+        self.groups = [alternatives for _span, alternatives in self.spans]
+        # OpenSearch: each group's rarity among the matches, counted once per query.
+        self.rarity: list[float] | None = None
+        self.rarity_counted = False
 
     def __bool__(self):
         return bool(self.groups)
+
+    @property
+    def minimum_should_match(self) -> int:
+        """Groups a hit must match: one of one or two words, half of more (questions carry
+        words such as "gør" or "ved" that a good page need not hold)."""
+        return max(1, -(-len(self.groups) // 2)) if len(self.groups) > 2 else 1
 
     @staticmethod
     def _phrase_stems(phrase) -> list[tuple[int, str]]:
@@ -189,7 +210,8 @@ class SearchQuery:
         return [(i, analysis.stem(w)) for i, w in enumerate(phrase) if not analysis.is_stop_word(w)]
 
     # --- SQLite FTS5 ---------------------------------------------------------------------
-    def fts5(self, *, mode: str = "and", column: str = "") -> str:
+    def fts5_groups(self) -> list[str]:
+        """One FTS5 expression per group: its alternatives OR-ed."""
         parts = []
         for group in self.groups:
             alternatives = []
@@ -202,7 +224,10 @@ class SearchQuery:
                     alternatives.append(_fts5_quote(phrase[0]) + "*")
             if alternatives:
                 parts.append("(" + " OR ".join(dict.fromkeys(alternatives)) + ")")
-        expression = (" AND " if mode == "and" else " OR ").join(parts)
+        return parts
+
+    def fts5(self, *, mode: str = "and", column: str = "") -> str:
+        expression = (" AND " if mode == "and" else " OR ").join(self.fts5_groups())
         if expression and column:
             expression = f"{column} : ({expression})"
         return expression
@@ -219,7 +244,7 @@ class SearchQuery:
     # --- PostgreSQL tsquery (parsed with the 'simple' configuration: the lexemes here
     # are already Danish Snowball stems, the same algorithm as the 'danish' configuration
     # that built the tsvector) --------------------------------------------------------------
-    def tsquery(self, *, mode: str = "and") -> str:
+    def tsquery_groups(self) -> list[str]:
         parts = []
         for group in self.groups:
             alternatives = []
@@ -236,7 +261,10 @@ class SearchQuery:
                     alternatives.append(_ts_quote(phrase[0]) + ":*")
             if alternatives:
                 parts.append("(" + " | ".join(dict.fromkeys(alternatives)) + ")")
-        return (" & " if mode == "and" else " | ").join(parts)
+        return parts
+
+    def tsquery(self, *, mode: str = "and") -> str:
+        return (" & " if mode == "and" else " | ").join(self.tsquery_groups())
 
     def tsquery_autocomplete(self) -> str:
         if not self.words:
@@ -247,8 +275,8 @@ class SearchQuery:
         return " & ".join(parts)
 
     # --- OpenSearch ----------------------------------------------------------------------
-    # The visitor's text goes into ``match``-type queries only, which analyse it and never
-    # parse it: no query_string, no simple_query_string, no wildcard or regexp.
+    # The visitor's text goes into ``match``-type queries and ``prefix`` queries on one
+    # normalised word: no query_string, no simple_query_string, no wildcard or regexp.
     TEXT_FIELDS = [
         "title^6",
         "topics_text^3",
@@ -260,41 +288,41 @@ class SearchQuery:
     ]
 
     def _opensearch_words(self) -> dict:
-        """Words, stems and synonyms (the search analyzer expands them), all words needed."""
+        """Words, stems and synonyms (the search analyzer expands them), any of them."""
         return {
             "multi_match": {
                 "query": " ".join(self.words),
                 "fields": self.TEXT_FIELDS,
-                "operator": "and",
+                "operator": "or",
                 "type": "cross_fields",
                 "boost": 3,
             }
         }
 
-    def opensearch_query(self, *, fuzzy: bool = True) -> dict:
-        """The scoring query; ``fuzzy`` adds typo tolerance (the backend asks for it only when
-        the words as typed find little, as fuzzy expansion is the dearest part of a search)."""
-        text = " ".join(self.words)
-        should = [
-            self._opensearch_words(),
-            # The words as a phrase, in the title and summary above all.
+    def _opensearch_group(self, span: tuple[str, ...], *, fuzzy: bool) -> dict:
+        """One group matches by its words (stems, synonyms), a compound part, a word prefix
+        (the database backends' ``word*``) or, with ``fuzzy``, a typo of it."""
+        text = " ".join(span)
+        ways = [
             {
                 "multi_match": {
                     "query": text,
-                    "fields": ["title^4", "summary^2", "topics_text^2"],
-                    "type": "phrase",
-                    "boost": 2,
+                    "fields": self.TEXT_FIELDS,
+                    "operator": "and",
+                    "type": "cross_fields",
+                    "boost": 3,
                 }
             },
-            # Compounds and prefixes: "demens" finds "Demensudredning".
-            {"match": {"title.autocomplete": {"query": text, "operator": "and", "boost": 1}}},
+            {"match": {"parts": {"query": text, "operator": "and", "boost": 0.5}}},
         ]
+        if len(span) == 1 and len(span[0]) >= self.PREFIX_MIN:
+            ways.append({"prefix": {"spell": {"value": span[0], "boost": 0.3}}})
         if fuzzy:
-            should.append(
-                # Typos: fuzzy on the unexpanded words (fuzziness and graph synonyms do not
-                # mix), in the short fields only: expanding every term over the bodies of
-                # 100,000 documents was most of a search's time, and a misspelt word that
-                # matters is in a title, topic or summary.
+            # Typos: fuzzy on the unexpanded words (fuzziness and graph synonyms do not mix), in
+            # the short fields only: expanding every term over the bodies of 100,000 documents
+            # was most of a search's time, and a misspelt word that matters is in a title,
+            # topic or summary.
+            ways.append(
                 {
                     "multi_match": {
                         "query": text,
@@ -304,13 +332,72 @@ class SearchQuery:
                         "max_expansions": 20,
                         "operator": "and",
                         "analyzer": "danish_index",
-                        "boost": 1,
                     }
                 }
             )
-        return {"bool": {"should": should, "minimum_should_match": 1}}
+        return {"bool": {"should": ways, "minimum_should_match": 1}}
 
-    def opensearch_body(self, request, *, fuzzy: bool = True) -> dict:
+    def opensearch_weight_query(self) -> dict:
+        """One counting request: the documents matching any group, and per group (``g0``, ...)
+        how many of them match it.
+
+        From the counts the backend weighs each group by its rarity among the matches,
+        ``ln(1 + any / group)``, the weight PostgreSQL computes in SQL.
+        """
+        clauses = [self._opensearch_group(span, fuzzy=False) for span, _alternatives in self.spans]
+        return {
+            "size": 0,
+            "track_total_hits": True,
+            "query": {"bool": {"should": clauses, "minimum_should_match": 1}},
+            "aggs": {f"g{i}": {"filter": clause} for i, clause in enumerate(clauses)},
+        }
+
+    def opensearch_query(
+        self, *, fuzzy: bool = True, minimum: int | None = None, weights: list[float] | None = None
+    ) -> dict:
+        """The scoring query: each group a filter counted ``COVERAGE_BOOST`` (so more groups
+        rank first) plus ``RARITY_BOOST`` times its weight (``weights``, one per group), at
+        least ``minimum`` of them (default ``minimum_should_match``); the words, their phrase,
+        title prefixes and compound parts score the rest, once for the whole text. ``fuzzy``
+        adds typo tolerance (the backend asks for it only when the words as typed find little,
+        as fuzzy expansion is the dearest part of a search)."""
+        groups = []
+        for i, (span, _alternatives) in enumerate(self.spans):
+            clause = self._opensearch_group(span, fuzzy=fuzzy)
+            boost = self.COVERAGE_BOOST + (self.RARITY_BOOST * weights[i] if weights else 0.0)
+            groups.append({"constant_score": {"filter": clause, "boost": boost}})
+        text = " ".join(self.words)
+        return {
+            "bool": {
+                "must": [
+                    {
+                        "bool": {
+                            "should": groups,
+                            "minimum_should_match": minimum or self.minimum_should_match,
+                        }
+                    }
+                ],
+                "should": [
+                    self._opensearch_words(),
+                    {"match": {"parts": {"query": text, "boost": 0.5}}},
+                    # The words as a phrase, in the title and summary above all.
+                    {
+                        "multi_match": {
+                            "query": text,
+                            "fields": ["title^4", "summary^2", "topics_text^2"],
+                            "type": "phrase",
+                            "boost": 2,
+                        }
+                    },
+                    # Compounds and prefixes in the title: "demens" finds "Demensudredning".
+                    {"match": {"title.autocomplete": {"query": text, "operator": "and", "boost": 1}}},
+                ],
+            }
+        }
+
+    def opensearch_body(
+        self, request, *, fuzzy: bool = True, minimum: int | None = None, weights: list[float] | None = None
+    ) -> dict:
         """The whole search: query, post_filter, facet aggregations, highlight, paging, suggestion."""
         fields = {"type": "type", "sector": "sectors", "specialty": "specialties", "topic": "topics"}
         chosen = {facet: {"term": {fields[facet]: slug}} for facet, slug in request.filters().items()}
@@ -322,7 +409,7 @@ class SearchQuery:
                 "aggs": {"values": {"terms": {"field": name, "size": 50}}},
             }
         body = {
-            "query": self.opensearch_query(fuzzy=fuzzy),
+            "query": self.opensearch_query(fuzzy=fuzzy, minimum=minimum, weights=weights),
             "aggs": aggregations,
             "from": (request.page - 1) * request.page_size,
             "size": request.page_size,
@@ -350,11 +437,15 @@ class SearchQuery:
         return body
 
     def opensearch_autocomplete(self, limit: int) -> dict:
-        return {
-            "query": {"match": {"title.autocomplete": {"query": " ".join(self.words), "operator": "and"}}},
-            "size": limit,
-            "_source": ["title", "url"],
-        }
+        """Every word but the last as a word of the title, the last as a title word prefix of
+        any length (one letter too: "børn med f"); stop words among the first are left out."""
+        *head, last = self.words
+        head = [w for w in head if not analysis.is_stop_word(w)]
+        must = [{"match": {"title.autocomplete": {"query": last}}}]
+        if head:
+            words = {"query": " ".join(head), "operator": "and", "analyzer": "danish_index"}
+            must.insert(0, {"match": {"title": words}})
+        return {"query": {"bool": {"must": must}}, "size": limit, "_source": ["title", "url"]}
 
     # --- Highlighting (database backends) -------------------------------------------------
     def _matchers(self):

@@ -6,9 +6,11 @@ per combination of facet values in SQL (``_Group``), filters and facet counts
 are computed on those few rows, and only the shown page of hits is loaded.
 Stemming and synonyms are applied in Python (``search.analysis``) on both
 sides, for the index and the query alike, so the two vendors find the same
-pages. Ranking: FTS5's bm25 over weighted columns on SQLite; on PostgreSQL
-``ts_rank`` over title, topics and summary, for the matches that hold a query
-word there, ahead of those that hold it in the body only.
+pages. Ranking, on both: the number of the query's word groups a page
+matches first (``SearchQuery.minimum_should_match`` of them at least); then
+FTS5's bm25 over weighted columns on SQLite, and on PostgreSQL each matched
+group's rarity among the matches plus ``ts_rank`` over the weighted
+``search_vector`` (title, topics, summary and body).
 """
 
 import difflib
@@ -17,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.db.models.functions import Length
 
 from content.models import Sector, Topic
 from portal.accounts.models import Specialty
@@ -91,10 +94,16 @@ _TS_MAX_POSITION = 16383
 _TS_MAX_LEXEME = 100  # PostgreSQL allows 2,047 bytes; longer "words" are not words
 
 
-def _lexemes(text: str) -> list[str]:
+def _lexemes(text: str, text_words: list[str] | None = None) -> list[str]:
     """Stems of the words of ``text``, stop words as '' (they keep their position)."""
     stop, stem = analysis.STOP_WORDS, analysis.stem
-    return ["" if w in stop or len(w) > _TS_MAX_LEXEME else stem(w) for w in analysis.words(text)]
+    text_words = analysis.words(text) if text_words is None else text_words
+    return ["" if w in stop or len(w) > _TS_MAX_LEXEME else stem(w) for w in text_words]
+
+
+# Positions kept per lexeme in ``search_vector``: enough for ts_rank to tell a word said once
+# from a word the text is about, without carrying every position of a long text.
+_SEARCH_POSITIONS = 3
 
 
 def tsvectors(doc: IndexDocument) -> tuple[str, str]:
@@ -103,24 +112,34 @@ def tsvectors(doc: IndexDocument) -> tuple[str, str]:
     Built here, with the Python Snowball stemmer and stop words that also turn a query into
     lexemes, so index and query never disagree about a word; PostgreSQL parses a literal
     far faster than ``to_tsvector`` analyses text, which was most of a bulk load's cost.
-    ``search_vector`` only finds matches, so it is every lexeme without positions (lexemes
-    are ``\\w+`` stems: nothing in them needs escaping). ``rank_vector`` ranks them, so it has
-    positions and weights: A title, B topics, C summary.
+    ``search_vector`` finds and ranks matches: every lexeme (compound parts and joined
+    hyphenated words included) with at most three positions, weighted A title, B topics,
+    C summary, D body, so that ``ts_rank`` on it ranks body matches too (lexemes are
+    ``\\w+`` stems: nothing in them needs escaping). ``rank_vector`` holds title, topics and
+    summary with all their positions (A, B, C), for autocomplete.
     """
     title, topics, summary, bodies = _fulltext_columns(doc)
-    positions: dict[str, list[str]] = {}
+    ranked: dict[str, list[str]] = {}
+    found: dict[str, list[str]] = {}
     position = 0
-    for text, weight in ((title, "A"), (topics, "B"), (summary, "C")):
-        for lexeme in _lexemes(text):
+    for text, weight in ((title, "A"), (topics, "B"), (summary, "C"), (bodies, "D")):
+        text_words = analysis.words(text)
+        own = _lexemes(text, text_words)
+        extra = analysis.extra_words(text, text_words)
+        parts = [analysis.stem(w) for w in extra if len(w) <= _TS_MAX_LEXEME]
+        for index, lexeme in enumerate(own + parts):
             position = min(position + 1, _TS_MAX_POSITION)
-            if lexeme:
-                at = positions.setdefault(lexeme, [])
+            if not lexeme:
+                continue
+            if weight != "D" and index < len(own):
+                at = ranked.setdefault(lexeme, [])
                 if len(at) < _TS_MAX_POSITIONS:
                     at.append(f"{position}{weight}")
-    everything = set(positions).union(_lexemes(bodies))
-    everything.discard("")
-    search_vector = "'" + "' '".join(everything) + "'" if everything else ""
-    rank_vector = " ".join(f"'{lexeme}':{','.join(at)}" for lexeme, at in positions.items())
+            at = found.setdefault(lexeme, [])
+            if len(at) < _SEARCH_POSITIONS:
+                at.append(f"{position}{weight}")
+    search_vector = " ".join(f"'{lexeme}':{','.join(at)}" for lexeme, at in found.items())
+    rank_vector = " ".join(f"'{lexeme}':{','.join(at)}" for lexeme, at in ranked.items())
     return search_vector, rank_vector
 
 
@@ -201,10 +220,11 @@ class DatabaseBackend:
         if not by_key:
             return
         docs = list(by_key.values())
+        # Every word of every text is a known word: "did you mean" never replaces one.
         words = set()
         for doc in docs:
-            title, topics, summary, _bodies = _fulltext_columns(doc)
-            words.update(w for w in analysis.words(f"{title} {topics} {summary}") if len(w) > 2)
+            for text in _fulltext_columns(doc):
+                words.update(w for w in analysis.words(text) if 2 < len(w) <= 100 and not w.isdigit())
         words -= analysis.STOP_WORDS
         with transaction.atomic(using=self.connection.alias):
             if replace:
@@ -214,7 +234,7 @@ class DatabaseBackend:
             else:
                 self._insert_sqlite(docs)
             IndexedWord.objects.bulk_create(
-                [IndexedWord(word=w[:100], stem=analysis.stem(w)[:100]) for w in words if not w.isdigit()],
+                [IndexedWord(word=w, stem=analysis.stem(w)[:100]) for w in words],
                 batch_size=BULK_BATCH_SIZE,
                 ignore_conflicts=True,
             )
@@ -227,7 +247,7 @@ class DatabaseBackend:
             cursor.executemany(
                 "INSERT INTO search_fts (rowid, title, topics, summary, body) VALUES (%s, %s, %s, %s, %s)",
                 [
-                    [row.pk, *(analysis.index_terms(text) for text in _fulltext_columns(doc))]
+                    [row.pk, *(analysis.index_terms_with_parts(text) for text in _fulltext_columns(doc))]
                     for row, doc in zip(rows, docs, strict=True)
                 ],
             )
@@ -319,29 +339,52 @@ class DatabaseBackend:
 
     # --- Reading ---------------------------------------------------------------------------
     def _groups(
-        self, query: SearchQuery, mode: str, *, top: int = 0
+        self, query: SearchQuery, need: int, *, top: int = 0
     ) -> tuple[list[_Group], list[int] | None]:
-        """The matches counted per type and facet values, in SQL (one row per combination).
+        """The matches of at least ``need`` of the query's groups, counted per type and facet
+        values, in SQL (one row per combination).
 
         With ``top`` on PostgreSQL, the ids of the ``top`` best unfiltered matches come
         from the same statement, which finds the matches once for both. Otherwise the
         ids are None.
         """
         if self.vendor == "postgresql":
-            return self._pg_groups(query, mode, top=top)
-        match = query.fts5(mode=mode)
+            return self._pg_groups(query, need, top=top)
+        match, coverage, params = self._fts5_match(query, need)
         if not match:
             return [], None
         with self.connection.cursor() as cursor:
             cursor.execute(
-                "SELECT f.facets, count(*) FROM search_fts JOIN search_searchentry f"
-                " ON f.document_id = search_fts.rowid WHERE search_fts MATCH %s GROUP BY f.facets",
-                [match],
+                "SELECT f.facets, count(*) FROM search_fts JOIN search_searchentry f"  # noqa: S608
+                f" ON f.document_id = search_fts.rowid WHERE search_fts MATCH %s{coverage} GROUP BY f.facets",
+                [match, *params],
             )
             return [_Group(*row) for row in cursor.fetchall()], None
 
-    def _page(self, query: SearchQuery, mode: str, chosen, *, offset: int, limit: int) -> list[int]:
-        """Ids of one page of the best matches, ranked and cut in SQL.
+    @staticmethod
+    def _fts5_match(query: SearchQuery, need: int) -> tuple[str, str, list]:
+        """(MATCH expression, SQL that keeps the rows matching ``need`` groups, its parameters)."""
+        groups = query.fts5_groups()
+        if not groups:
+            return "", "", []
+        if need >= len(groups):
+            return " AND ".join(groups), "", []
+        match = " OR ".join(groups)
+        if need <= 1:
+            return match, "", []
+        coverage, params = DatabaseBackend._fts5_coverage(groups)
+        return match, f" AND {coverage} >= %s", [*params, need]
+
+    @staticmethod
+    def _fts5_coverage(groups: list[str]) -> tuple[str, list]:
+        """How many groups a row matches: each group's matches are read once (SQLite keeps an
+        uncorrelated ``IN`` list), then each row is looked up in them."""
+        test = "(search_fts.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s))"
+        return "(" + " + ".join([test] * len(groups)) + ")", list(groups)
+
+    def _page(self, query: SearchQuery, need: int, chosen, *, offset: int, limit: int) -> list[int]:
+        """Ids of one page of the best matches, ranked and cut in SQL: most groups matched
+        first, then by relevance.
 
         ``chosen`` are the groups that pass the visitor's filters (None: no filters); a
         filter is then an exact match on the facets column, decided by the same rule
@@ -353,35 +396,74 @@ class DatabaseBackend:
             facets_params = [g.facets for g in chosen]
             join = " JOIN search_searchentry f ON f.document_id = search_fts.rowid"
         if self.vendor == "postgresql":
-            return self._pg_page(query, mode, facets_sql, facets_params, offset=offset, limit=limit)
-        match = query.fts5(mode=mode)
+            return self._pg_page(query, need, facets_sql, facets_params, offset=offset, limit=limit)
+        match, coverage, params = self._fts5_match(query, need)
         if not match:
             return []
+        groups = query.fts5_groups()
+        order, order_params = "", []
+        if len(groups) > 1 and need < len(groups):
+            order, order_params = self._fts5_coverage(groups)
+            order += " DESC, "
         # bm25: lower is better. The FTS5 table alone finds and ranks; no document row is read.
         bm25 = f"bm25(search_fts, {', '.join(str(w) for w in FTS5_WEIGHTS)})"
+        where = f"search_fts MATCH %s{coverage}{facets_sql}"
         with self.connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT search_fts.rowid FROM search_fts{join} WHERE search_fts MATCH %s{facets_sql}"  # noqa: S608
-                f" ORDER BY {bm25}, search_fts.rowid LIMIT %s OFFSET %s",
-                [match, *facets_params, limit, offset],
+                f"SELECT search_fts.rowid FROM search_fts{join} WHERE {where}"  # noqa: S608
+                f" ORDER BY {order}{bm25}, search_fts.rowid LIMIT %s OFFSET %s",
+                [match, *params, *facets_params, *order_params, limit, offset],
             )
             return [row[0] for row in cursor.fetchall()]
 
-    # --- PostgreSQL: matches from the GIN index of the narrow entry table (``m``); of those,
-    # only the ones whose title, topics or summary hold a query word (``h``, found through
-    # the rank vector's own GIN index) are ranked with ts_rank, which costs microseconds a
-    # row; the rest follow them, by id. Ranking every match read and ranked 12,000 wide rows
-    # for a common word, 80 ms; this reads a few MB of narrow rows. ------------------------
-    _PG_RANKED = (
-        "h AS MATERIALIZED (SELECT e.document_id AS id,"
-        " ts_rank(e.rank_vector, to_tsquery('simple', %s), 1) AS rank FROM search_searchentry e"
-        " JOIN m ON m.id = e.document_id WHERE e.rank_vector @@ to_tsquery('simple', %s))"
-    )
-    _PG_ORDERED = (
-        "SELECT id, rank FROM (SELECT id, rank FROM h UNION ALL SELECT m.id, -1 FROM m"
-        " WHERE NOT EXISTS (SELECT 1 FROM h WHERE h.id = m.id)) ranked"
-        " ORDER BY rank DESC, id LIMIT %s OFFSET %s"
-    )
+    # --- PostgreSQL: matches from the GIN index of the narrow entry table (``m``), each with
+    # the groups it matches (each group's matches found once through the GIN index, as a
+    # hashed list: testing every match's vector would read it from TOAST) and ts_rank over
+    # its title, topics and summary (``rank_vector``, small, in the row); ``s`` keeps those
+    # matching enough groups and weighs each matched group by its rarity among the matches
+    # (an inverse document frequency over the candidates); ``c`` adds ts_rank over the whole
+    # weighted ``search_vector`` (body too) when the candidates are few enough for reading
+    # their vectors to cost little. Hits are ordered by groups matched, then that score,
+    # then id. --------------------------------------------------------------------------------
+    BODY_RANK_LIMIT = 500
+
+    def _pg_candidates(self, query: SearchQuery, need: int, facets_sql: str, facets_params: list):
+        """The CTEs ``m``, ``s`` (facets) and ``c`` (scored) and their parameters, or ("", [])."""
+        groups = query.tsquery_groups()
+        if not groups:
+            return "", []
+        everything = " | ".join(groups) if need < len(groups) else " & ".join(groups)
+        anything = " | ".join(groups)
+        if len(groups) == 1:
+            flags, flag_params, coverage, weight = "", [], "1", "0"
+        else:
+            flags = "".join(
+                f", (f.document_id IN (SELECT g{i}.document_id FROM search_searchentry g{i}"  # noqa: S608
+                f" WHERE g{i}.search_vector @@ to_tsquery('simple', %s)))::int AS c{i}"
+                for i in range(len(groups))
+            )
+            flag_params = list(groups)
+            coverage = " + ".join(f"c{i}" for i in range(len(groups)))
+            weight = " + ".join(
+                f"c{i} * ln(1 + count(*) OVER () / greatest(sum(c{i}) OVER (), 1)::float8)"
+                for i in range(len(groups))
+            )
+        sql = (
+            "m AS MATERIALIZED (SELECT f.document_id AS id, f.facets"  # noqa: S608 - constants only
+            f"{flags}, CASE WHEN f.rank_vector @@ to_tsquery('simple', %s)"
+            " THEN ts_rank(f.rank_vector, to_tsquery('simple', %s), 1) ELSE 0 END AS rank"
+            f" FROM search_searchentry f WHERE f.search_vector @@ to_tsquery('simple', %s){facets_sql}),"
+            " s AS MATERIALIZED (SELECT id, facets, coverage, score, total FROM"
+            f" (SELECT id, facets, {coverage} AS coverage, rank + {weight} AS score,"
+            " count(*) OVER () AS total FROM m) weighed WHERE coverage >= %s),"
+            " c AS (SELECT s.id, s.facets, s.coverage, s.score + coalesce(b.rank, 0) AS score FROM s"
+            " LEFT JOIN LATERAL (SELECT ts_rank(e.search_vector, to_tsquery('simple', %s), 1) AS rank"
+            " FROM search_searchentry e WHERE e.document_id = s.id AND s.total <= %s) b ON true)"
+        )
+        params = [*flag_params, anything, anything, everything, *facets_params, need, anything]
+        return sql, [*params, self.BODY_RANK_LIMIT]
+
+    _PG_ORDER = " ORDER BY coverage DESC, score DESC, id"
 
     @contextmanager
     def _index_scans(self):
@@ -399,42 +481,33 @@ class DatabaseBackend:
             yield
             transaction.set_rollback(True, using=alias)
 
-    def _pg_groups(self, query: SearchQuery, mode: str, *, top: int) -> tuple[list[_Group], list[int] | None]:
-        tsquery = query.tsquery(mode=mode)
-        if not tsquery:
+    def _pg_groups(self, query: SearchQuery, need: int, *, top: int) -> tuple[list[_Group], list[int] | None]:
+        candidates, params = self._pg_candidates(query, need, "", [])
+        if not candidates:
             return [], None
         with self._index_scans(), self.connection.cursor() as cursor:
             if not top:
-                cursor.execute(
-                    "SELECT facets, count(*) FROM search_searchentry"
-                    " WHERE search_vector @@ to_tsquery('simple', %s) GROUP BY facets",
-                    [tsquery],
-                )
+                cursor.execute(f"WITH {candidates} SELECT facets, count(*) FROM s GROUP BY facets", params)  # noqa: S608
                 return [_Group(*row) for row in cursor.fetchall()], None
-            rank_query = query.tsquery(mode="or")
             cursor.execute(
-                "WITH m AS MATERIALIZED (SELECT document_id AS id, facets FROM search_searchentry"  # noqa: S608
-                f" WHERE search_vector @@ to_tsquery('simple', %s)), {self._PG_RANKED}"
-                " SELECT facets, count(*), NULL::bigint, NULL::real FROM m GROUP BY facets"
-                f" UNION ALL SELECT NULL, NULL, id, rank FROM ({self._PG_ORDERED}) best",
-                [tsquery, rank_query, rank_query, top, 0],
+                f"WITH {candidates} SELECT facets, count(*), NULL::bigint, NULL::int, NULL::float8"  # noqa: S608
+                " FROM s GROUP BY facets UNION ALL SELECT NULL, NULL, id, coverage, score FROM"
+                f" (SELECT id, coverage, score FROM c{self._PG_ORDER} LIMIT %s) best",
+                [*params, top],
             )
             rows = cursor.fetchall()
-        groups = [_Group(facets, count) for facets, count, _id, _rank in rows if facets is not None]
-        best = sorted((-rank, doc_id) for facets, _count, doc_id, rank in rows if facets is None)
-        return groups, [doc_id for _rank, doc_id in best]
+        groups = [_Group(facets, count) for facets, count, *_rest in rows if facets is not None]
+        best = sorted((-cov, -score, doc_id) for facets, _n, doc_id, cov, score in rows if facets is None)
+        return groups, [doc_id for _cov, _score, doc_id in best]
 
-    def _pg_page(self, query, mode, facets_sql, facets_params, *, offset: int, limit: int) -> list[int]:
-        tsquery = query.tsquery(mode=mode)
-        if not tsquery:
+    def _pg_page(self, query, need, facets_sql, facets_params, *, offset: int, limit: int) -> list[int]:
+        candidates, params = self._pg_candidates(query, need, facets_sql, facets_params)
+        if not candidates:
             return []
-        rank_query = query.tsquery(mode="or")
         with self._index_scans(), self.connection.cursor() as cursor:
             cursor.execute(
-                "WITH m AS MATERIALIZED (SELECT f.document_id AS id FROM search_searchentry f"  # noqa: S608
-                f" WHERE f.search_vector @@ to_tsquery('simple', %s){facets_sql}), {self._PG_RANKED}"
-                f" {self._PG_ORDERED}",
-                [tsquery, *facets_params, rank_query, rank_query, limit, offset],
+                f"WITH {candidates} SELECT id FROM c{self._PG_ORDER} LIMIT %s OFFSET %s",  # noqa: S608
+                [*params, limit, offset],
             )
             return [row[0] for row in cursor.fetchall()]
 
@@ -517,16 +590,24 @@ class DatabaseBackend:
         return out
 
     def suggest(self, query: SearchQuery) -> str:
-        """The query with unknown words replaced by the closest indexed word, or ''."""
+        """The query with unknown words replaced by the closest indexed word, or ''.
+
+        Known words are never replaced: a word of any indexed text, a synonym term, or a
+        compound of known words ("tryksmerter" is not a typo of "rygsmerter").
+        """
         changed, words = False, []
         for word in query.words:
             replacement = word
             if len(word) > 3 and not analysis.is_stop_word(word) and not word.isdigit():
-                if not IndexedWord.objects.filter(stem=analysis.stem(word)).exists():
+                if not analysis.is_known_word(word) and not self._indexed(word):
                     replacement = self._closest_word(word) or word
             changed |= replacement != word
             words.append(replacement)
         return " ".join(words) if changed else ""
+
+    @staticmethod
+    def _indexed(word: str) -> bool:
+        return IndexedWord.objects.filter(stem=analysis.stem(word)).exists()
 
     def _closest_word(self, word: str) -> str:
         """The indexed word closest to ``word``: trigram candidates on PostgreSQL when pg_trgm
@@ -542,8 +623,11 @@ class DatabaseBackend:
                 )
                 candidates = [row[0] for row in cursor.fetchall()]
         if not candidates:
+            # Bodies' words are known words too: only those of about the word's length are read.
             candidates = list(
-                IndexedWord.objects.filter(word__startswith=word[0]).values_list("word", flat=True)
+                IndexedWord.objects.annotate(length=Length("word"))
+                .filter(word__startswith=word[0], length__gte=len(word) - 2, length__lte=len(word) + 2)
+                .values_list("word", flat=True)
             )
         candidates = [c for c in candidates if abs(len(c) - len(word)) <= 2]
         close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.75)
@@ -562,21 +646,23 @@ class DatabaseBackend:
         filters = request.filters()
         # The first page without filters (most searches) can come with the counts.
         top = request.page_size if request.page == 1 and not filters else 0
-        mode = "and"
-        groups, top_ids = self._groups(query, mode, top=top)
+        need = query.minimum_should_match
+        groups, top_ids = self._groups(query, need, top=top)
+        if not groups and need > 1:  # no page holds enough of the words: any of them
+            need = 1
+            groups, top_ids = self._groups(query, need, top=top)
         found = sum(g.count for g in groups)
         if found < FEW_RESULTS:
             suggestion = self.suggest(query)
             if suggestion:
                 suggested = SearchQuery(suggestion)
-                better, better_ids = self._groups(suggested, "and", top=top)
+                better, better_ids = self._groups(suggested, suggested.minimum_should_match, top=top)
                 if sum(g.count for g in better) > found:
+                    # Offered always; applied only when the words as typed found nothing.
                     result.suggestion = suggestion
                     if not groups:
                         groups, top_ids, query, result.corrected = better, better_ids, suggested, True
-        if not groups:
-            mode = "or"
-            groups, top_ids = self._groups(query, mode, top=top)
+                        need = suggested.minimum_should_match
         chosen = [g for g in groups if g.passes(filters)] if filters else None
         result.total = sum(g.count for g in (groups if chosen is None else chosen))
         result.page = min(request.page, result.num_pages)
@@ -586,7 +672,7 @@ class DatabaseBackend:
             if doc_ids is None:
                 doc_ids = self._page(
                     query,
-                    mode,
+                    need,
                     chosen,
                     offset=(result.page - 1) * request.page_size,
                     limit=request.page_size,

@@ -10,6 +10,7 @@ database; after a failure the engine is left alone for a few seconds so
 that an outage costs each visitor nothing.
 """
 
+import math
 import threading
 import time
 from collections import Counter
@@ -18,6 +19,7 @@ from itertools import islice
 
 from django.conf import settings
 
+from search import analysis
 from search.documents import (
     IndexDocument,
     documents_for_page,
@@ -251,19 +253,52 @@ class OpenSearchBackend:
         return self._call(self.client.count, index=self.alias, request_timeout=self.timeout)["count"]
 
     # --- Reading ---------------------------------------------------------------------------
-    def _run(self, query: SearchQuery, request: SearchRequest, *, fuzzy: bool = True) -> dict:
+    def _run(
+        self, query: SearchQuery, request: SearchRequest, *, fuzzy: bool = True, minimum: int | None = None
+    ) -> dict:
+        weights = self._weights(query)
         return self._call(
             self.client.search,
             index=self.alias,
-            body=query.opensearch_body(request, fuzzy=fuzzy),
+            body=query.opensearch_body(request, fuzzy=fuzzy, minimum=minimum, weights=weights),
             request_timeout=self.timeout,
         )
 
+    def _weights(self, query: SearchQuery) -> list[float] | None:
+        """Each group's rarity among the matches (one counting request), for queries of
+        two groups or more: a page holding only the rare word of "svimmelhed ældre" then
+        ranks above one holding only the common word in its title."""
+        if len(query.spans) < 2:
+            return None
+        if query.rarity_counted:  # once per query, whatever reruns follow
+            return query.rarity
+        response = self._call(
+            self.client.search,
+            index=self.alias,
+            body=query.opensearch_weight_query(),
+            request_timeout=self.timeout,
+        )
+        anything = response["hits"]["total"]["value"]
+        counts = [
+            response.get("aggregations", {}).get(f"g{i}", {}).get("doc_count")
+            for i in range(len(query.spans))
+        ]
+        query.rarity_counted = True  # a count missing: rank without the weights
+        if all(count is not None for count in counts):
+            query.rarity = [math.log(1 + anything / max(count, 1)) for count in counts]
+        return query.rarity
+
     @staticmethod
     def _suggestion(query: SearchQuery, response: dict) -> str:
+        """The query with its unknown words replaced by the engine's closest indexed words.
+
+        A word of any indexed text is known to the suggester already (``spell`` holds the
+        bodies too); a synonym term or a compound of known words ("tryksmerter") is known
+        here, and is never replaced by another diagnosis that merely looks like it.
+        """
         replacements = {}
         for entry in response.get("suggest", {}).get("words", []):
-            if entry.get("options"):
+            if entry.get("options") and not analysis.is_known_word(entry["text"]):
                 replacements[entry["text"]] = entry["options"][0]["text"]
         if not replacements:
             return ""
@@ -275,13 +310,19 @@ class OpenSearchBackend:
         if not query:
             return result
         # The words as typed first; typo tolerance (fuzzy expansion, the dearest part of a
-        # search over a large index) only when they find little.
-        fuzzy = False
+        # search over a large index) only when they find little; one group of many only
+        # when no document holds enough of them.
+        fuzzy, minimum = False, None
         response = self._run(query, request, fuzzy=False)
         total = response["hits"]["total"]["value"]
         if total < FEW_RESULTS:
             fuzzy = True
             response = self._run(query, request)
+            total = response["hits"]["total"]["value"]
+        if total == 0 and query.minimum_should_match > 1:
+            # Any one word, as typed (as on the database): one fuzzy word of several is noise.
+            fuzzy, minimum = False, 1
+            response = self._run(query, request, fuzzy=False, minimum=minimum)
             total = response["hits"]["total"]["value"]
         if total < FEW_RESULTS:
             suggestion = self._suggestion(query, response)
@@ -289,9 +330,11 @@ class OpenSearchBackend:
                 suggested = SearchQuery(suggestion)
                 better = self._run(suggested, request)
                 if better["hits"]["total"]["value"] > total:
+                    # Offered always; applied only when the words as typed found nothing.
                     result.suggestion = suggestion
                     if total == 0:
                         response, total, result.corrected = better, better["hits"]["total"]["value"], True
+                        minimum = None
         result.total = total
         if request.page > result.num_pages and total:
             request = SearchRequest(**{**request.__dict__, "page": result.num_pages})
@@ -299,6 +342,7 @@ class OpenSearchBackend:
                 SearchQuery(result.suggestion if result.corrected else request.query),
                 request,
                 fuzzy=fuzzy or result.corrected,
+                minimum=minimum,
             )
         result.page = request.page
         names = facet_names()  # read once per search, for the hits and the facets

@@ -26,8 +26,10 @@ def _found_by_its_own_wording(corpus, search):
     assert hit.page_id == page.pk and hit.type == "faq"
     assert "<mark>" in hit.highlight
     # The answer is found once, as the item: the page's own document leaves the items out.
+    # (Pages holding one of the two words follow it: "afdeling" alone is common.)
     answer = search(SearchRequest(query="ansættende afdeling"))
-    assert [h.url for h in answer.hits] == [hit.url]
+    assert answer.hits[0].url == hit.url
+    assert page.url not in [h.url for h in answer.hits]
 
 
 def _unpublishing_removes_the_items(corpus, search, capture):
