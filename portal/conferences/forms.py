@@ -22,15 +22,6 @@ from .models import (
 from .questions import ANSWER_MAX_LENGTH, questions_for
 
 
-def add_service_error(form: forms.Form, error: ValidationError) -> None:
-    """A service's ValidationError on the form: on the named field where the form has it."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 class _CprMixin(forms.Form):
     cpr = forms.CharField(
         label=_("Patient's CPR number"),

@@ -18,7 +18,6 @@ patient. Closing deletes it, rows and all: it is never hidden, only gone.
 URLs carry ``public_id`` (a random UUID), never the primary key.
 """
 
-import re
 import uuid
 
 from django.conf import settings
@@ -31,7 +30,6 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import HealthCouncilArea, Membership, Organisation, Specialty
 from portal.accounts.roles import Role
-from portal.patients.cpr import validate_cpr
 from portal.patients.models import PatientReference
 
 TOPIC_MAX_LENGTH = 200
@@ -47,29 +45,6 @@ icd10_validator = RegexValidator(
     r"^[A-Z][0-9]{2}(\.[0-9A-Z]{1,4})?$",
     _("Write the ICD-10 code as a letter and two digits, optionally a dot and more, e.g. J44.1."),
 )
-
-
-# What the outbox refuses as a CPR number: six digits, an optional hyphen, four digits.
-_CPR_SHAPED = re.compile(r"(?<!\d)(\d{6})[-\u00a0 ]?(\d{4})(?!\d)", re.ASCII)
-
-
-def conference_public_id() -> uuid.UUID:
-    """A random UUID whose text holds nothing the outbox would take for a CPR number.
-
-    E-mails carry a link with the public id, and the outbox refuses any e-mail with a
-    CPR-shaped run of digits: about one UUID in a few thousand has one ("…120395-1234…"),
-    which would make the notification, and with it the request, fail.
-    """
-    while True:
-        candidate = uuid.uuid4()
-        for match in _CPR_SHAPED.finditer(str(candidate)):
-            try:
-                validate_cpr(match.group(1) + match.group(2))
-            except ValidationError:
-                continue
-            break
-        else:
-            return candidate
 
 
 class DutyPeriod(models.Model):
@@ -171,7 +146,7 @@ class Conference(models.Model):
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Closed")
 
-    public_id = models.UUIDField(default=conference_public_id, unique=True, editable=False)
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     initiated_by = models.CharField(_("initiated by"), max_length=10, choices=Initiator.choices)
     topic = models.CharField(_("topic"), max_length=TOPIC_MAX_LENGTH)

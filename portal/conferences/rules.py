@@ -4,11 +4,8 @@ Only the two people in a conference see it: the GP and the hospital specialist
 (the one asked, then the one who accepted). A hospital-initiated request is
 addressed to a practice, so until one of its GPs accepts, the practice's GPs see
 it too. Nobody else, whatever their role: colleagues, secretaries and
-administrators included. No predicate here looks at ``is_superuser``.
-
-Callers ask the rule set directly (``can``), not ``user.has_perm``: Django's
-``PermissionsMixin.has_perm`` answers yes to every active superuser before any
-backend is asked, and patient data must not depend on that being fixed elsewhere.
+administrators included. No predicate here looks at ``is_superuser``, and
+``User.has_perm`` asks these rules for superusers too (portal/accounts/models.py).
 """
 
 import rules
@@ -17,11 +14,6 @@ from portal.accounts.roles import Role
 from portal.accounts.selectors import user_has_role_in, user_is_clinician
 
 from .models import Conference, DutyPeriod, PatientOverview
-
-
-def can(user, perm: str, obj=None) -> bool:
-    """The rule for ``perm`` on ``obj``, without Django's superuser shortcut."""
-    return rules.has_perm(perm, user, obj)
 
 
 def is_practice_gp(user, practice_id: int | None) -> bool:
