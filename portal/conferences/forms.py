@@ -12,6 +12,10 @@ from portal.patients.cpr import POSSIBLE_TYPO_HINT, validate_cpr
 from .models import (
     DIAGNOSES_MAX,
     DIAGNOSIS_TEXT_MAX_LENGTH,
+    DROP_IN_DEFAULT_MINUTES,
+    DROP_IN_MAX_MINUTES,
+    DROP_IN_MIN_MINUTES,
+    DROP_IN_TITLE_MAX_LENGTH,
     NOTE_MAX_LENGTH,
     OVERVIEW_TEXT_MAX_LENGTH,
     TOPIC_MAX_LENGTH,
@@ -224,3 +228,49 @@ class SpecialtyPickForm(forms.Form):
         to_field_name="slug",
         required=False,
     )
+
+
+class DropInForm(forms.Form):
+    """A specialist publishes a drop-in hour of a department's specialty."""
+
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Organisation.objects.none(), empty_label=None
+    )
+    title = forms.CharField(
+        label=_("Theme (optional)"),
+        max_length=DROP_IN_TITLE_MAX_LENGTH,
+        required=False,
+        help_text=_("For example: dementia, falls, medicine review."),
+    )
+    starts_at = forms.DateTimeField(
+        label=_("Starts"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("Length in minutes"),
+        initial=DROP_IN_DEFAULT_MINUTES,
+        min_value=DROP_IN_MIN_MINUTES,
+        max_value=DROP_IN_MAX_MINUTES,
+    )
+    video_url = forms.URLField(
+        label=_("Video link"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("An https:// address of the video room."),
+    )
+
+    def __init__(self, *args, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Organisation.objects.filter(
+            pk__in=[d.pk for d in departments]
+        ).select_related("parent")
+        self.single_department = len(departments) == 1
+        if departments:
+            self.initial.setdefault("department", departments[0].pk)
+
+    def clean_video_url(self):
+        url = self.cleaned_data["video_url"]
+        if not url.lower().startswith("https://"):
+            raise ValidationError(_("The video link must be an https:// address."))
+        return url

@@ -19,6 +19,7 @@ URLs carry ``public_id`` (a random UUID), never the primary key.
 """
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -368,3 +369,125 @@ class OverviewDiagnosis(models.Model):
 
     def __str__(self):
         return self.code
+
+
+# --- Drop-in hours -----------------------------------------------------------------------------
+
+DROP_IN_DEFAULT_MINUTES = 60
+DROP_IN_MIN_MINUTES, DROP_IN_MAX_MINUTES = 15, 240
+DROP_IN_TITLE_MAX_LENGTH = 200
+
+
+class DropInHour(models.Model):
+    """A hospital specialist online at a published time, for the GPs of the area to drop in.
+
+    No patient belongs to a drop-in hour: GPs bring questions, not records. ``specialty``
+    and ``health_council_area`` are the department's (and its hospital's), copied so that
+    the calendar of an area is one indexed range scan, as for duty periods.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    host = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("host")
+    )
+    department = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("department")
+    )
+    specialty = models.ForeignKey(
+        Specialty, on_delete=models.PROTECT, related_name="+", verbose_name=_("specialty")
+    )
+    health_council_area = models.ForeignKey(
+        HealthCouncilArea, on_delete=models.PROTECT, related_name="+", verbose_name=_("health council area")
+    )
+    title = models.CharField(_("theme"), max_length=DROP_IN_TITLE_MAX_LENGTH, blank=True)
+    starts_at = models.DateTimeField(_("starts"))
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("length in minutes"),
+        default=DROP_IN_DEFAULT_MINUTES,
+        validators=[MinValueValidator(DROP_IN_MIN_MINUTES), MaxValueValidator(DROP_IN_MAX_MINUTES)],
+    )
+    video_url = models.URLField(_("video link"), max_length=500, validators=[https_validator])
+    created_at = models.DateTimeField(_("published"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("drop-in hour")
+        verbose_name_plural = _("drop-in hours")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    duration_minutes__gte=DROP_IN_MIN_MINUTES, duration_minutes__lte=DROP_IN_MAX_MINUTES
+                ),
+                name="drop_in_length_in_range",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["health_council_area", "starts_at"], name="drop_in_area_idx"),
+            models.Index(fields=["specialty", "health_council_area", "starts_at"], name="drop_in_feed_idx"),
+            models.Index(fields=["host", "starts_at"], name="drop_in_host_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.specialty} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def ends_at(self):
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+    def is_over(self, now=None) -> bool:
+        return (now or timezone.now()) >= self.ends_at
+
+    def is_running(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.starts_at <= now < self.ends_at
+
+
+class DropInAttendance(models.Model):
+    """A GP at a drop-in hour: signed up ahead, joined via the link, or both."""
+
+    drop_in = models.ForeignKey(DropInHour, on_delete=models.CASCADE, related_name="attendances")
+    gp = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("general practitioner"),
+    )
+    signed_up_at = models.DateTimeField(_("signed up"), null=True, blank=True)
+    joined_at = models.DateTimeField(_("joined"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("drop-in attendance")
+        verbose_name_plural = _("drop-in attendances")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["drop_in", "gp"], name="drop_in_one_attendance_per_gp"),
+            models.CheckConstraint(
+                condition=Q(signed_up_at__isnull=False) | Q(joined_at__isnull=False),
+                name="drop_in_attendance_has_a_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.gp} @ {self.drop_in}"
+
+
+class CalendarFeedToken(models.Model):
+    """A personal secret for subscribing to drop-in calendars from a calendar program.
+
+    Calendar programs cannot log in (let alone with a second factor), so the feed URL
+    carries this random token instead: no user id, nothing personal. Renewing it replaces
+    the secret, and every old link stops working.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("calendar link")
+        verbose_name_plural = _("calendar links")
+
+    def __str__(self):
+        return f"CalendarFeedToken {self.pk}"

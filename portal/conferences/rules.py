@@ -11,9 +11,9 @@ administrators included. No predicate here looks at ``is_superuser``, and
 import rules
 
 from portal.accounts.roles import Role
-from portal.accounts.selectors import user_has_role_in, user_is_clinician
+from portal.accounts.selectors import memberships_for_user, user_has_role_in, user_is_clinician
 
-from .models import Conference, DutyPeriod, PatientOverview
+from .models import Conference, DropInAttendance, DropInHour, DutyPeriod, PatientOverview
 
 
 def is_practice_gp(user, practice_id: int | None) -> bool:
@@ -109,3 +109,64 @@ rules.add_perm("conferences.view_patientoverview", can_see_overview)
 rules.add_perm("conferences.change_patientoverview", can_see_overview)
 rules.add_perm("conferences.view_dutyperiod", can_see_duty_period)
 rules.add_perm("conferences.change_dutyperiod", is_own_duty_period)
+
+
+# --- Drop-in hours ---------------------------------------------------------------------------
+# A drop-in hour holds no patient data: the GPs of its area see it, and its host. Who is there
+# (names) is for the people in the session: the host and the GPs who signed up or joined.
+
+
+def gp_area_ids(user) -> set[int]:
+    """The health council areas of the practices the user is a GP in (no query: memberships are cached)."""
+    return {
+        m.organisation.health_council_area_id
+        for m in memberships_for_user(user)
+        if m.role == Role.GP and m.organisation.health_council_area_id is not None
+    }
+
+
+def _is_host(user, drop_in) -> bool:
+    return isinstance(drop_in, DropInHour) and user.is_authenticated and drop_in.host_id == user.pk
+
+
+@rules.predicate
+def is_drop_in_host(user, drop_in) -> bool:
+    return _is_host(user, drop_in)
+
+
+@rules.predicate
+def is_area_gp(user, drop_in) -> bool:
+    return (
+        isinstance(drop_in, DropInHour)
+        and user.is_authenticated
+        and drop_in.health_council_area_id in gp_area_ids(user)
+    )
+
+
+@rules.predicate
+def drop_in_not_over(user, drop_in) -> bool:
+    return isinstance(drop_in, DropInHour) and not drop_in.is_over()
+
+
+@rules.predicate
+def is_drop_in_participant(user, drop_in) -> bool:
+    """Signed up or joined. Views that list attendances pass them in (``_attendee_ids``) to save a query."""
+    if not isinstance(drop_in, DropInHour) or not user.is_authenticated:
+        return False
+    attendee_ids = getattr(drop_in, "_attendee_ids", None)
+    if attendee_ids is not None:
+        return user.pk in attendee_ids
+    return DropInAttendance.objects.filter(drop_in=drop_in, gp=user).exists()
+
+
+@rules.predicate
+def can_publish_drop_in(user) -> bool:
+    return user.is_authenticated and any(
+        m.role == Role.HOSPITAL_SPECIALIST for m in memberships_for_user(user)
+    )
+
+
+rules.add_perm("conferences.add_dropinhour", can_publish_drop_in)
+rules.add_perm("conferences.view_dropinhour", is_drop_in_host | is_area_gp)
+rules.add_perm("conferences.attend_dropinhour", is_area_gp & drop_in_not_over)
+rules.add_perm("conferences.view_dropinattendance", is_drop_in_host | (is_area_gp & is_drop_in_participant))

@@ -22,6 +22,7 @@ from portal.accounts.selectors import user_clinician_organisations
 from portal.core.view_errors import service_call
 
 from . import selectors, services
+from .drop_in_selectors import drop_in_calendar
 from .forms import (
     DiagnosisFormSet,
     HospitalRequestForm,
@@ -58,6 +59,8 @@ def dashboard(request):
         "conferences/dashboard.html",
         {
             "board": board,
+            "drop_ins": drop_in_calendar(request.user),
+            "can_publish_drop_in": request.user.has_perm("conferences.add_dropinhour"),
             "can_request": bool(selectors.gp_practices(request.user)),
             "can_request_hospital": bool(selectors.specialist_departments(request.user)),
         },
