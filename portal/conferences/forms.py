@@ -19,6 +19,7 @@ from .models import (
     NOTE_MAX_LENGTH,
     OVERVIEW_TEXT_MAX_LENGTH,
     TOPIC_MAX_LENGTH,
+    VISIT_PURPOSE_MAX_LENGTH,
     Conference,
     PatientOverview,
     icd10_validator,
@@ -274,3 +275,35 @@ class DropInForm(forms.Form):
         if not url.lower().startswith("https://"):
             raise ValidationError(_("The video link must be an https:// address."))
         return url
+
+
+class PracticeVisitForm(forms.Form):
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Organisation.objects.none(), empty_label=None
+    )
+    practice = forms.ModelChoiceField(label=_("General practice"), queryset=Organisation.objects.none())
+    starts_at = forms.DateTimeField(
+        label=_("When"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    purpose = forms.CharField(label=_("Purpose"), max_length=VISIT_PURPOSE_MAX_LENGTH)
+
+    def __init__(self, *args, departments, practices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Organisation.objects.filter(
+            pk__in=[d.pk for d in departments]
+        ).select_related("parent")
+        self.fields["practice"].queryset = practices
+        self.single_department = len(departments) == 1
+        if departments:
+            self.initial.setdefault("department", departments[0].pk)
+
+
+class VisitRecordForm(forms.Form):
+    summary = forms.CharField(
+        label=_("Summary"),
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Who took part, what was discussed, what was agreed."),
+    )

@@ -491,3 +491,53 @@ class CalendarFeedToken(models.Model):
 
     def __str__(self):
         return f"CalendarFeedToken {self.pk}"
+
+
+# --- Practice visits ---------------------------------------------------------------------------
+
+VISIT_PURPOSE_MAX_LENGTH = 200
+
+
+class PracticeVisit(models.Model):
+    """A hospital specialist's visit to a general practice: planned (who, where, when), then
+    recorded as held with a short summary. No patient data: a visit is about cooperation."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        HELD = "held", _("Held")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    specialist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("specialist")
+    )
+    department = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("department")
+    )
+    practice = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("general practice")
+    )
+    starts_at = models.DateTimeField(_("when"))
+    purpose = models.CharField(_("purpose"), max_length=VISIT_PURPOSE_MAX_LENGTH)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
+    summary = models.TextField(_("summary"), max_length=NOTE_MAX_LENGTH, blank=True)
+    held_at = models.DateTimeField(_("recorded"), null=True, blank=True)
+    recorded_by_name = models.CharField(_("recorded by"), max_length=301, blank=True)
+    created_at = models.DateTimeField(_("planned"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("practice visit")
+        verbose_name_plural = _("practice visits")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="planned", held_at__isnull=True) | Q(status="held", held_at__isnull=False),
+                name="practice_visit_status_has_time",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["specialist", "starts_at"], name="visit_specialist_idx"),
+            models.Index(fields=["practice", "starts_at"], name="visit_practice_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.practice} {self.starts_at:%Y-%m-%d}"

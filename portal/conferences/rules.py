@@ -13,7 +13,7 @@ import rules
 from portal.accounts.roles import Role
 from portal.accounts.selectors import memberships_for_user, user_has_role_in, user_is_clinician
 
-from .models import Conference, DropInAttendance, DropInHour, DutyPeriod, PatientOverview
+from .models import Conference, DropInAttendance, DropInHour, DutyPeriod, PatientOverview, PracticeVisit
 
 
 def is_practice_gp(user, practice_id: int | None) -> bool:
@@ -170,3 +170,26 @@ rules.add_perm("conferences.add_dropinhour", can_publish_drop_in)
 rules.add_perm("conferences.view_dropinhour", is_drop_in_host | is_area_gp)
 rules.add_perm("conferences.attend_dropinhour", is_area_gp & drop_in_not_over)
 rules.add_perm("conferences.view_dropinattendance", is_drop_in_host | (is_area_gp & is_drop_in_participant))
+
+
+# --- Practice visits -----------------------------------------------------------------------------
+# The visiting specialist and the GPs of the visited practice; nobody else.
+
+
+@rules.predicate
+def is_visit_participant(user, visit) -> bool:
+    return (
+        isinstance(visit, PracticeVisit)
+        and user.is_authenticated
+        and (visit.specialist_id == user.pk or is_practice_gp(user, visit.practice_id))
+    )
+
+
+@rules.predicate
+def visit_is_planned(user, visit) -> bool:
+    return isinstance(visit, PracticeVisit) and visit.status == PracticeVisit.Status.PLANNED
+
+
+rules.add_perm("conferences.add_practicevisit", can_publish_drop_in)  # a hospital specialist
+rules.add_perm("conferences.view_practicevisit", is_visit_participant)
+rules.add_perm("conferences.change_practicevisit", is_visit_participant & visit_is_planned)

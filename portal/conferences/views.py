@@ -34,6 +34,7 @@ from .forms import (
 )
 from .models import Conference, ConferenceNote
 from .questions import questions_for
+from .visit_selectors import practice_visits_for
 
 
 def _conference_url(conference: Conference) -> str:
@@ -61,6 +62,8 @@ def dashboard(request):
             "board": board,
             "drop_ins": drop_in_calendar(request.user),
             "can_publish_drop_in": request.user.has_perm("conferences.add_dropinhour"),
+            "visits": practice_visits_for(request.user),
+            "can_plan_visit": request.user.has_perm("conferences.add_practicevisit"),
             "can_request": bool(selectors.gp_practices(request.user)),
             "can_request_hospital": bool(selectors.specialist_departments(request.user)),
         },
