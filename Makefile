@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install assets migrate demo check lint format messages lock bench bench-search bench-correspondence clean audit
+.PHONY: run test install assets migrate demo check lint format messages lock bench bench-search bench-correspondence bench-conferences clean audit
 
 # The task worker (search indexing, e-mail outbox) runs beside the web server and stops with it.
 run: install assets migrate demo
@@ -89,6 +89,10 @@ bench: install assets migrate
 # The correspondence inbox at 100,000 threads (a temporary SQLite file unless DATABASE_URL is set).
 bench-correspondence: install assets
 	$(PY) bench/correspondence.py
+
+# "Who is on now" and the conference dashboard at 10,000 specialists x 5 years and 200,000 conferences.
+bench-conferences: install assets
+	$(PY) bench/conferences.py
 
 # Search p50/p95 and indexing rate on generated documents; set OPENSEARCH_URL to include the engine.
 bench-search: install assets

@@ -1,4 +1,5 @@
-"""Demo conferences for `make run`: a roster for the demo area and a conference in every state.
+"""Demo conferences for `make run`: a roster for the demo area, a conference in every state and
+a drop-in hour today.
 
 Only with demo users (development). Idempotent: duty periods are recognised by specialist
 and start, conferences by requester and topic. The CPR number is fictitious.
@@ -11,7 +12,8 @@ from django.utils import timezone
 
 from portal.accounts.models import User
 
-from .models import Conference, DutyPeriod
+from .drop_in_services import drop_in_publish
+from .models import Conference, DropInHour, DutyPeriod
 from .questions import questions_for
 from .services import (
     conference_accept,
@@ -58,6 +60,28 @@ def _roster(specialist: User, department) -> int:
     return made
 
 
+DROP_IN_VIDEO_URL = "https://video.samspil.test/drop-in-geriatri"
+
+
+def _drop_in_today(specialist: User, department) -> DropInHour:
+    """A drop-in hour today that has not ended: at 14:00, or from the last quarter hour if later."""
+    now = timezone.localtime()
+    existing = DropInHour.objects.filter(host=specialist, starts_at__date=now.date()).first()
+    if existing is not None:
+        return existing
+    starts = now.replace(hour=14, minute=0, second=0, microsecond=0)
+    if now >= starts:
+        starts = now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0)
+    return drop_in_publish(
+        host=specialist,
+        department=department,
+        starts_at=starts,
+        video_url=DROP_IN_VIDEO_URL,
+        title="Demens og adfærdsforstyrrelser",
+        now=starts - timedelta(days=1),  # published yesterday
+    )
+
+
 @transaction.atomic
 def demo_conferences_load() -> int:
     """Create the demo roster and conferences that are missing; returns how many conferences exist."""
@@ -70,6 +94,7 @@ def demo_conferences_load() -> int:
     if practice is None or department is None:
         return 0
     _roster(specialist, department)
+    _drop_in_today(specialist, department)
     now = timezone.now()
     topics = set(Conference.objects.filter(requester__in=[gp, specialist]).values_list("topic", flat=True))
 

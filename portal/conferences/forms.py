@@ -12,23 +12,19 @@ from portal.patients.cpr import POSSIBLE_TYPO_HINT, validate_cpr
 from .models import (
     DIAGNOSES_MAX,
     DIAGNOSIS_TEXT_MAX_LENGTH,
+    DROP_IN_DEFAULT_MINUTES,
+    DROP_IN_MAX_MINUTES,
+    DROP_IN_MIN_MINUTES,
+    DROP_IN_TITLE_MAX_LENGTH,
     NOTE_MAX_LENGTH,
     OVERVIEW_TEXT_MAX_LENGTH,
     TOPIC_MAX_LENGTH,
+    VISIT_PURPOSE_MAX_LENGTH,
     Conference,
     PatientOverview,
     icd10_validator,
 )
 from .questions import ANSWER_MAX_LENGTH, questions_for
-
-
-def add_service_error(form: forms.Form, error: ValidationError) -> None:
-    """A service's ValidationError on the form: on the named field where the form has it."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class _CprMixin(forms.Form):
@@ -232,4 +228,82 @@ class SpecialtyPickForm(forms.Form):
         queryset=Specialty.objects.order_by("name"),
         to_field_name="slug",
         required=False,
+    )
+
+
+class DropInForm(forms.Form):
+    """A specialist publishes a drop-in hour of a department's specialty."""
+
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Organisation.objects.none(), empty_label=None
+    )
+    title = forms.CharField(
+        label=_("Theme (optional)"),
+        max_length=DROP_IN_TITLE_MAX_LENGTH,
+        required=False,
+        help_text=_("For example: dementia, falls, medicine review."),
+    )
+    starts_at = forms.DateTimeField(
+        label=_("Starts"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("Length in minutes"),
+        initial=DROP_IN_DEFAULT_MINUTES,
+        min_value=DROP_IN_MIN_MINUTES,
+        max_value=DROP_IN_MAX_MINUTES,
+    )
+    video_url = forms.URLField(
+        label=_("Video link"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("An https:// address of the video room."),
+    )
+
+    def __init__(self, *args, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Organisation.objects.filter(
+            pk__in=[d.pk for d in departments]
+        ).select_related("parent")
+        self.single_department = len(departments) == 1
+        if departments:
+            self.initial.setdefault("department", departments[0].pk)
+
+    def clean_video_url(self):
+        url = self.cleaned_data["video_url"]
+        if not url.lower().startswith("https://"):
+            raise ValidationError(_("The video link must be an https:// address."))
+        return url
+
+
+class PracticeVisitForm(forms.Form):
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Organisation.objects.none(), empty_label=None
+    )
+    practice = forms.ModelChoiceField(label=_("General practice"), queryset=Organisation.objects.none())
+    starts_at = forms.DateTimeField(
+        label=_("When"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    purpose = forms.CharField(label=_("Purpose"), max_length=VISIT_PURPOSE_MAX_LENGTH)
+
+    def __init__(self, *args, departments, practices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Organisation.objects.filter(
+            pk__in=[d.pk for d in departments]
+        ).select_related("parent")
+        self.fields["practice"].queryset = practices
+        self.single_department = len(departments) == 1
+        if departments:
+            self.initial.setdefault("department", departments[0].pk)
+
+
+class VisitRecordForm(forms.Form):
+    summary = forms.CharField(
+        label=_("Summary"),
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Who took part, what was discussed, what was agreed."),
     )

@@ -27,7 +27,6 @@ from portal.correspondence.medcom.exporting import ROLE_SYSTEM, ROLE_TITLES
 from portal.patients.crypto import decrypt_cpr
 
 from .models import ConferenceNote
-from .rules import can
 
 # Recorded evidence in the access log, in Danish whatever the interface language.
 PURPOSE_EXPORT = "Udlevering af konferencenotat som MedCom-korrespondancemeddelelse"
@@ -129,8 +128,8 @@ def note_bundle(
         "conference__duty_period",
     ).get(pk=note.pk)  # fmt: skip
     conference = note.conference
-    if note.kind != ConferenceNote.Kind.SPECIALIST_NOTE or not can(
-        actor, "conferences.view_conference", conference
+    if note.kind != ConferenceNote.Kind.SPECIALIST_NOTE or not actor.has_perm(
+        "conferences.view_conference", conference
     ):
         raise PermissionDenied("Not allowed to export this note.")
     if conference.patient_id is None:

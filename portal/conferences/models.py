@@ -18,8 +18,8 @@ patient. Closing deletes it, rows and all: it is never hidden, only gone.
 URLs carry ``public_id`` (a random UUID), never the primary key.
 """
 
-import re
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -31,7 +31,6 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import HealthCouncilArea, Membership, Organisation, Specialty
 from portal.accounts.roles import Role
-from portal.patients.cpr import validate_cpr
 from portal.patients.models import PatientReference
 
 TOPIC_MAX_LENGTH = 200
@@ -47,29 +46,6 @@ icd10_validator = RegexValidator(
     r"^[A-Z][0-9]{2}(\.[0-9A-Z]{1,4})?$",
     _("Write the ICD-10 code as a letter and two digits, optionally a dot and more, e.g. J44.1."),
 )
-
-
-# What the outbox refuses as a CPR number: six digits, an optional hyphen, four digits.
-_CPR_SHAPED = re.compile(r"(?<!\d)(\d{6})[-\u00a0 ]?(\d{4})(?!\d)", re.ASCII)
-
-
-def conference_public_id() -> uuid.UUID:
-    """A random UUID whose text holds nothing the outbox would take for a CPR number.
-
-    E-mails carry a link with the public id, and the outbox refuses any e-mail with a
-    CPR-shaped run of digits: about one UUID in a few thousand has one ("…120395-1234…"),
-    which would make the notification, and with it the request, fail.
-    """
-    while True:
-        candidate = uuid.uuid4()
-        for match in _CPR_SHAPED.finditer(str(candidate)):
-            try:
-                validate_cpr(match.group(1) + match.group(2))
-            except ValidationError:
-                continue
-            break
-        else:
-            return candidate
 
 
 class DutyPeriod(models.Model):
@@ -171,7 +147,7 @@ class Conference(models.Model):
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Closed")
 
-    public_id = models.UUIDField(default=conference_public_id, unique=True, editable=False)
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     initiated_by = models.CharField(_("initiated by"), max_length=10, choices=Initiator.choices)
     topic = models.CharField(_("topic"), max_length=TOPIC_MAX_LENGTH)
@@ -393,3 +369,175 @@ class OverviewDiagnosis(models.Model):
 
     def __str__(self):
         return self.code
+
+
+# --- Drop-in hours -----------------------------------------------------------------------------
+
+DROP_IN_DEFAULT_MINUTES = 60
+DROP_IN_MIN_MINUTES, DROP_IN_MAX_MINUTES = 15, 240
+DROP_IN_TITLE_MAX_LENGTH = 200
+
+
+class DropInHour(models.Model):
+    """A hospital specialist online at a published time, for the GPs of the area to drop in.
+
+    No patient belongs to a drop-in hour: GPs bring questions, not records. ``specialty``
+    and ``health_council_area`` are the department's (and its hospital's), copied so that
+    the calendar of an area is one indexed range scan, as for duty periods.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    host = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("host")
+    )
+    department = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("department")
+    )
+    specialty = models.ForeignKey(
+        Specialty, on_delete=models.PROTECT, related_name="+", verbose_name=_("specialty")
+    )
+    health_council_area = models.ForeignKey(
+        HealthCouncilArea, on_delete=models.PROTECT, related_name="+", verbose_name=_("health council area")
+    )
+    title = models.CharField(_("theme"), max_length=DROP_IN_TITLE_MAX_LENGTH, blank=True)
+    starts_at = models.DateTimeField(_("starts"))
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("length in minutes"),
+        default=DROP_IN_DEFAULT_MINUTES,
+        validators=[MinValueValidator(DROP_IN_MIN_MINUTES), MaxValueValidator(DROP_IN_MAX_MINUTES)],
+    )
+    video_url = models.URLField(_("video link"), max_length=500, validators=[https_validator])
+    created_at = models.DateTimeField(_("published"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("drop-in hour")
+        verbose_name_plural = _("drop-in hours")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    duration_minutes__gte=DROP_IN_MIN_MINUTES, duration_minutes__lte=DROP_IN_MAX_MINUTES
+                ),
+                name="drop_in_length_in_range",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["health_council_area", "starts_at"], name="drop_in_area_idx"),
+            models.Index(fields=["specialty", "health_council_area", "starts_at"], name="drop_in_feed_idx"),
+            models.Index(fields=["host", "starts_at"], name="drop_in_host_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.specialty} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def ends_at(self):
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+    def is_over(self, now=None) -> bool:
+        return (now or timezone.now()) >= self.ends_at
+
+    def is_running(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.starts_at <= now < self.ends_at
+
+
+class DropInAttendance(models.Model):
+    """A GP at a drop-in hour: signed up ahead, joined via the link, or both."""
+
+    drop_in = models.ForeignKey(DropInHour, on_delete=models.CASCADE, related_name="attendances")
+    gp = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("general practitioner"),
+    )
+    signed_up_at = models.DateTimeField(_("signed up"), null=True, blank=True)
+    joined_at = models.DateTimeField(_("joined"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("drop-in attendance")
+        verbose_name_plural = _("drop-in attendances")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["drop_in", "gp"], name="drop_in_one_attendance_per_gp"),
+            models.CheckConstraint(
+                condition=Q(signed_up_at__isnull=False) | Q(joined_at__isnull=False),
+                name="drop_in_attendance_has_a_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.gp} @ {self.drop_in}"
+
+
+class CalendarFeedToken(models.Model):
+    """A personal secret for subscribing to drop-in calendars from a calendar program.
+
+    Calendar programs cannot log in (let alone with a second factor), so the feed URL
+    carries this random token instead: no user id, nothing personal. Renewing it replaces
+    the secret, and every old link stops working.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("calendar link")
+        verbose_name_plural = _("calendar links")
+
+    def __str__(self):
+        return f"CalendarFeedToken {self.pk}"
+
+
+# --- Practice visits ---------------------------------------------------------------------------
+
+VISIT_PURPOSE_MAX_LENGTH = 200
+
+
+class PracticeVisit(models.Model):
+    """A hospital specialist's visit to a general practice: planned (who, where, when), then
+    recorded as held with a short summary. No patient data: a visit is about cooperation."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        HELD = "held", _("Held")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    specialist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("specialist")
+    )
+    department = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("department")
+    )
+    practice = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("general practice")
+    )
+    starts_at = models.DateTimeField(_("when"))
+    purpose = models.CharField(_("purpose"), max_length=VISIT_PURPOSE_MAX_LENGTH)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
+    summary = models.TextField(_("summary"), max_length=NOTE_MAX_LENGTH, blank=True)
+    held_at = models.DateTimeField(_("recorded"), null=True, blank=True)
+    recorded_by_name = models.CharField(_("recorded by"), max_length=301, blank=True)
+    created_at = models.DateTimeField(_("planned"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("practice visit")
+        verbose_name_plural = _("practice visits")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="planned", held_at__isnull=True) | Q(status="held", held_at__isnull=False),
+                name="practice_visit_status_has_time",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["specialist", "starts_at"], name="visit_specialist_idx"),
+            models.Index(fields=["practice", "starts_at"], name="visit_practice_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.practice} {self.starts_at:%Y-%m-%d}"

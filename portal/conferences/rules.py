@@ -4,24 +4,16 @@ Only the two people in a conference see it: the GP and the hospital specialist
 (the one asked, then the one who accepted). A hospital-initiated request is
 addressed to a practice, so until one of its GPs accepts, the practice's GPs see
 it too. Nobody else, whatever their role: colleagues, secretaries and
-administrators included. No predicate here looks at ``is_superuser``.
-
-Callers ask the rule set directly (``can``), not ``user.has_perm``: Django's
-``PermissionsMixin.has_perm`` answers yes to every active superuser before any
-backend is asked, and patient data must not depend on that being fixed elsewhere.
+administrators included. No predicate here looks at ``is_superuser``, and
+``User.has_perm`` asks these rules for superusers too (portal/accounts/models.py).
 """
 
 import rules
 
 from portal.accounts.roles import Role
-from portal.accounts.selectors import user_has_role_in, user_is_clinician
+from portal.accounts.selectors import memberships_for_user, user_has_role_in, user_is_clinician
 
-from .models import Conference, DutyPeriod, PatientOverview
-
-
-def can(user, perm: str, obj=None) -> bool:
-    """The rule for ``perm`` on ``obj``, without Django's superuser shortcut."""
-    return rules.has_perm(perm, user, obj)
+from .models import Conference, DropInAttendance, DropInHour, DutyPeriod, PatientOverview, PracticeVisit
 
 
 def is_practice_gp(user, practice_id: int | None) -> bool:
@@ -117,3 +109,87 @@ rules.add_perm("conferences.view_patientoverview", can_see_overview)
 rules.add_perm("conferences.change_patientoverview", can_see_overview)
 rules.add_perm("conferences.view_dutyperiod", can_see_duty_period)
 rules.add_perm("conferences.change_dutyperiod", is_own_duty_period)
+
+
+# --- Drop-in hours ---------------------------------------------------------------------------
+# A drop-in hour holds no patient data: the GPs of its area see it, and its host. Who is there
+# (names) is for the people in the session: the host and the GPs who signed up or joined.
+
+
+def gp_area_ids(user) -> set[int]:
+    """The health council areas of the practices the user is a GP in (no query: memberships are cached)."""
+    return {
+        m.organisation.health_council_area_id
+        for m in memberships_for_user(user)
+        if m.role == Role.GP and m.organisation.health_council_area_id is not None
+    }
+
+
+def _is_host(user, drop_in) -> bool:
+    return isinstance(drop_in, DropInHour) and user.is_authenticated and drop_in.host_id == user.pk
+
+
+@rules.predicate
+def is_drop_in_host(user, drop_in) -> bool:
+    return _is_host(user, drop_in)
+
+
+@rules.predicate
+def is_area_gp(user, drop_in) -> bool:
+    return (
+        isinstance(drop_in, DropInHour)
+        and user.is_authenticated
+        and drop_in.health_council_area_id in gp_area_ids(user)
+    )
+
+
+@rules.predicate
+def drop_in_not_over(user, drop_in) -> bool:
+    return isinstance(drop_in, DropInHour) and not drop_in.is_over()
+
+
+@rules.predicate
+def is_drop_in_participant(user, drop_in) -> bool:
+    """Signed up or joined. Views that list attendances pass them in (``_attendee_ids``) to save a query."""
+    if not isinstance(drop_in, DropInHour) or not user.is_authenticated:
+        return False
+    attendee_ids = getattr(drop_in, "_attendee_ids", None)
+    if attendee_ids is not None:
+        return user.pk in attendee_ids
+    return DropInAttendance.objects.filter(drop_in=drop_in, gp=user).exists()
+
+
+@rules.predicate
+def can_publish_drop_in(user) -> bool:
+    return user.is_authenticated and any(
+        m.role == Role.HOSPITAL_SPECIALIST for m in memberships_for_user(user)
+    )
+
+
+rules.add_perm("conferences.add_dropinhour", can_publish_drop_in)
+rules.add_perm("conferences.view_dropinhour", is_drop_in_host | is_area_gp)
+rules.add_perm("conferences.attend_dropinhour", is_area_gp & drop_in_not_over)
+rules.add_perm("conferences.view_dropinattendance", is_drop_in_host | (is_area_gp & is_drop_in_participant))
+
+
+# --- Practice visits -----------------------------------------------------------------------------
+# The visiting specialist and the GPs of the visited practice; nobody else.
+
+
+@rules.predicate
+def is_visit_participant(user, visit) -> bool:
+    return (
+        isinstance(visit, PracticeVisit)
+        and user.is_authenticated
+        and (visit.specialist_id == user.pk or is_practice_gp(user, visit.practice_id))
+    )
+
+
+@rules.predicate
+def visit_is_planned(user, visit) -> bool:
+    return isinstance(visit, PracticeVisit) and visit.status == PracticeVisit.Status.PLANNED
+
+
+rules.add_perm("conferences.add_practicevisit", can_publish_drop_in)  # a hospital specialist
+rules.add_perm("conferences.view_practicevisit", is_visit_participant)
+rules.add_perm("conferences.change_practicevisit", is_visit_participant & visit_is_planned)

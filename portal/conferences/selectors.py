@@ -27,6 +27,9 @@ _CONFERENCE_RELATED = (
 )
 
 
+ON_DUTY_LIMIT = 50  # more specialists on duty at once for one specialty and area is not a roster
+
+
 def on_duty(
     *, specialty: Specialty, area: HealthCouncilArea, at: datetime | None = None
 ) -> QuerySet[DutyPeriod]:
@@ -35,10 +38,19 @@ def on_duty(
     One range scan of the (specialty, area, starts_at) index, filtered by the end.
     """
     at = at or timezone.now()
-    return (
+    # The periods first, bounded, then their people: PostgreSQL cannot know that
+    # "starts before and ends after now" matches a handful of years of rows, and, joining
+    # the people in the same step, hashed the whole user table (25 ms at 10,000
+    # specialists; bench/conferences.py). A bounded id list makes it look them up by key.
+    running = (
         DutyPeriod.objects.filter(
             specialty=specialty, health_council_area=area, starts_at__lte=at, ends_at__gt=at
         )
+        .order_by("starts_at", "pk")
+        .values("pk")[:ON_DUTY_LIMIT]
+    )
+    return (
+        DutyPeriod.objects.filter(pk__in=running)
         .select_related("specialist", "department__parent")
         .order_by("starts_at", "pk")
     )
@@ -122,6 +134,7 @@ class Dashboard:
 
 
 DASHBOARD_LIMIT = 50
+_DASHBOARD_RELATED = ("practice", "department__parent", "gp", "specialist")
 
 
 def dashboard(user) -> Dashboard:
@@ -129,14 +142,18 @@ def dashboard(user) -> Dashboard:
     if not user.is_authenticated:
         return Dashboard([], [], [], [])
     practice_ids = [p.pk for p in gp_practices(user)]
-    base = _with_note_flags(Conference.objects.select_related(*_CONFERENCE_RELATED))
+    # Only what the list shows: fewer joins and no note flags keep each query cheap to build
+    # and run (bench/conferences.py: a GP with 120 conferences among 200,000).
+    base = Conference.objects.select_related(*_DASHBOARD_RELATED)
     waiting = Q(status=Conference.Status.REQUESTED) & (
         Q(initiated_by=Conference.Initiator.PRACTICE, specialist=user)
         | Q(initiated_by=Conference.Initiator.HOSPITAL, gp__isnull=True, practice_id__in=practice_ids)
     )
     mine = Q(gp=user) | Q(specialist=user)
+    notes = ConferenceNote.objects.filter(conference=OuterRef("pk"))
     tasks = Q(status=Conference.Status.CLOSED) & (
-        Q(specialist=user, has_note=False) | Q(gp=user, has_resume=False)
+        (Q(specialist=user) & ~Exists(notes.filter(kind=ConferenceNote.Kind.SPECIALIST_NOTE)))
+        | (Q(gp=user) & ~Exists(notes.filter(kind=ConferenceNote.Kind.GP_RESUME)))
     )
     return Dashboard(
         waiting_for_me=list(base.filter(waiting).order_by("requested_at", "pk")[:DASHBOARD_LIMIT]),

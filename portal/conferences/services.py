@@ -37,7 +37,6 @@ from .models import (
     PatientOverview,
 )
 from .questions import ANSWER_MAX_LENGTH, questions_for
-from .rules import can
 from .selectors import due_for_escalation, on_duty
 
 # Recorded evidence in the access log, in Danish whatever the interface language.
@@ -288,7 +287,7 @@ def conference_accept(*, conference: Conference, user: User, now: datetime | Non
     conference = _locked(conference)
     if not conference.is_requested:
         raise ValidationError(_("The conference has already been accepted."))
-    if not can(user, "conferences.accept_conference", conference):
+    if not user.has_perm("conferences.accept_conference", conference):
         raise PermissionDenied("Cannot accept this conference.")
     _name(user)
     if conference.initiated_by == Conference.Initiator.HOSPITAL:
@@ -362,7 +361,7 @@ def conference_close(*, conference: Conference, actor: User, now: datetime | Non
     conference = _locked(conference)
     if not conference.is_open:
         raise ValidationError(_("Only an open conference can be closed."))
-    if not can(actor, "conferences.close_conference", conference):
+    if not actor.has_perm("conferences.close_conference", conference):
         raise PermissionDenied("Cannot close this conference.")
     conference.status = Conference.Status.CLOSED
     conference.closed_at = now
@@ -381,7 +380,7 @@ def _note_write(
 ) -> ConferenceNote:
     now = now or timezone.now()
     conference = _locked(conference)
-    if not can(author, perm, conference):
+    if not author.has_perm(perm, conference):
         raise PermissionDenied("Cannot write this note.")
     label = _("The note") if kind == ConferenceNote.Kind.SPECIALIST_NOTE else _("The résumé")
     text = _require_text(text, field="text", label=label, max_length=NOTE_MAX_LENGTH)
@@ -448,7 +447,7 @@ def conference_resume_write(
 @transaction.atomic
 def conference_read(*, conference: Conference, user: User, request: HttpRequest | None = None) -> None:
     """A view of a conference page: with a patient, one access-log entry."""
-    if not can(user, "conferences.view_conference", conference):
+    if not user.has_perm("conferences.view_conference", conference):
         raise PermissionDenied("Not allowed to see this conference.")
     _log_patient(conference, conference, actor=user, action=AccessLogEntry.Action.VIEW, request=request)
 
@@ -456,7 +455,7 @@ def conference_read(*, conference: Conference, user: User, request: HttpRequest 
 @transaction.atomic
 def overview_read(*, overview: PatientOverview, user: User, request: HttpRequest | None = None) -> None:
     """A view of the shared overview: one access-log entry, every time."""
-    if not can(user, "conferences.view_patientoverview", overview):
+    if not user.has_perm("conferences.view_patientoverview", overview):
         raise PermissionDenied("Not allowed to see this overview.")
     _log_patient(
         overview.conference, overview, actor=user, action=AccessLogEntry.Action.VIEW, request=request
@@ -485,7 +484,7 @@ def overview_update(
         conference=conference, defaults={"updated_at": now}
     )
     overview.conference = conference
-    if not can(actor, "conferences.change_patientoverview", overview):
+    if not actor.has_perm("conferences.change_patientoverview", overview):
         raise PermissionDenied("Cannot change this overview.")
     if len(diagnoses) > DIAGNOSES_MAX:
         raise ValidationError(_("At most %(max)s diagnoses.") % {"max": DIAGNOSES_MAX})

@@ -1,4 +1,5 @@
-"""/konferencer/: the dashboard, who is on duty, requests, a conference, its notes and overview.
+"""/konferencer/: the dashboard, who is on duty, requests, a conference, its notes and overview,
+the drop-in hours with their calendar feeds, and practice visits.
 
 Conferences are addressed by their random ``public_id``; a segment that is not a UUID
 does not match and ends in 404.
@@ -6,7 +7,7 @@ does not match and ends in 404.
 
 from django.urls import path
 
-from . import views
+from . import drop_in_views, views, visit_views
 
 app_name = "conferences"
 
@@ -25,4 +26,17 @@ urlpatterns = [
     ),
     path("<uuid:public_id>/notat/medcom.xml", views.note_medcom, {"format": "xml"}, name="note_medcom_xml"),
     path("<uuid:public_id>/overblik/", views.overview, name="overview"),
+    path("drop-in/ny/", drop_in_views.drop_in_new, name="drop_in_new"),
+    path("drop-in/kalender/", drop_in_views.calendar_links, name="calendar_links"),
+    path(
+        "drop-in/kalender/<str:token>/<slug:specialty>/<slug:area>.ics",
+        drop_in_views.drop_in_feed,
+        name="drop_in_feed",
+    ),
+    path("drop-in/<uuid:public_id>/", drop_in_views.drop_in_detail, name="drop_in"),
+    path("drop-in/<uuid:public_id>/tilmeld/", drop_in_views.drop_in_sign_up, name="drop_in_sign_up"),
+    path("drop-in/<uuid:public_id>/deltag/", drop_in_views.drop_in_join, name="drop_in_join"),
+    path("besoeg/ny/", visit_views.visit_new, name="visit_new"),
+    path("besoeg/<uuid:public_id>/", visit_views.visit_detail, name="visit"),
+    path("besoeg/<uuid:public_id>/registrer/", visit_views.visit_record, name="visit_record"),
 ]

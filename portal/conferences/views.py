@@ -1,16 +1,15 @@
 """The conference pages under /konferencer/: thin views over forms, services and selectors.
 
-Every conference is fetched through ``_conference_or_404``: anyone outside it gets 404,
-whether it exists or not, and so does a POST to an action the user may not take.
-The rules are asked directly (``rules.can``), so a superuser outside a conference gets
-404 too. CPR numbers travel only in POST bodies. Everything works without JavaScript.
+Every conference is fetched through ``object_for_user_or_404``: anyone outside it gets
+404, whether it exists or not, and so does a POST to an action the user may not take
+(``service_call`` maps a service's PermissionDenied to 404). The rules bind superusers
+too. CPR numbers travel only in POST bodies. Everything works without JavaScript.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,9 +17,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal.accounts.access import object_for_user_or_404
 from portal.accounts.selectors import user_clinician_organisations
+from portal.core.view_errors import service_call
 
 from . import selectors, services
+from .drop_in_selectors import drop_in_calendar
 from .forms import (
     DiagnosisFormSet,
     HospitalRequestForm,
@@ -29,11 +31,10 @@ from .forms import (
     RequestForm,
     ResumeForm,
     SpecialtyPickForm,
-    add_service_error,
 )
 from .models import Conference, ConferenceNote
 from .questions import questions_for
-from .rules import can
+from .visit_selectors import practice_visits_for
 
 
 def _conference_url(conference: Conference) -> str:
@@ -41,10 +42,9 @@ def _conference_url(conference: Conference) -> str:
 
 
 def _conference_or_404(request, public_id, perm: str) -> Conference:
-    conference = get_object_or_404(selectors.conference_for_view(), public_id=public_id)
-    if not can(request.user, perm, conference):
-        raise Http404
-    return conference
+    return object_for_user_or_404(
+        user=request.user, perm=perm, queryset=selectors.conference_for_view(), public_id=public_id
+    )
 
 
 # --- The dashboard and who is on duty ---------------------------------------------------------
@@ -60,6 +60,10 @@ def dashboard(request):
         "conferences/dashboard.html",
         {
             "board": board,
+            "drop_ins": drop_in_calendar(request.user),
+            "can_publish_drop_in": request.user.has_perm("conferences.add_dropinhour"),
+            "visits": practice_visits_for(request.user),
+            "can_plan_visit": request.user.has_perm("conferences.add_practicevisit"),
             "can_request": bool(selectors.gp_practices(request.user)),
             "can_request_hospital": bool(selectors.specialist_departments(request.user)),
         },
@@ -78,7 +82,7 @@ def _area_of(user):
 @never_cache
 @require_GET
 def on_duty(request):
-    if not can(request.user, "conferences.add_conference"):
+    if not request.user.has_perm("conferences.add_conference"):
         raise Http404
     form = SpecialtyPickForm(request.GET or None)
     specialty = form.cleaned_data.get("speciale") if form.is_valid() else None
@@ -120,7 +124,7 @@ def request_new(request):
         form = RequestForm(request.POST, practices=practices)
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with service_call(form) as call:
                 conference, _created = services.conference_request(
                     requester=request.user,
                     practice=data["practice"],
@@ -132,11 +136,7 @@ def request_new(request):
                     client_token=data["client_token"],
                     request=request,
                 )
-            except ValidationError as error:
-                add_service_error(form, error)
-            except PermissionDenied:
-                raise Http404 from None
-            else:
+            if call.ok:
                 messages.success(request, _("Your request has been sent to the specialist on duty."))
                 return redirect(_conference_url(conference))
         status = 400
@@ -159,7 +159,7 @@ def request_from_hospital(request):
         form = HospitalRequestForm(request.POST, departments=departments)
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with service_call(form) as call:
                 conference, _created = services.conference_request(
                     requester=request.user,
                     kind=data["kind"],
@@ -173,11 +173,7 @@ def request_from_hospital(request):
                     client_token=data["client_token"],
                     request=request,
                 )
-            except ValidationError as error:
-                add_service_error(form, error)
-            except PermissionDenied:
-                raise Http404 from None
-            else:
+            if call.ok:
                 messages.success(request, _("Your request has been sent to the practice."))
                 return redirect(_conference_url(conference))
         status = 400
@@ -191,11 +187,11 @@ def request_from_hospital(request):
 
 def _abilities(user, conference: Conference, notes: dict) -> dict[str, bool]:
     return {
-        "accept": can(user, "conferences.accept_conference", conference),
-        "close": can(user, "conferences.close_conference", conference),
-        "note": can(user, "conferences.write_note", conference)
+        "accept": user.has_perm("conferences.accept_conference", conference),
+        "close": user.has_perm("conferences.close_conference", conference),
+        "note": user.has_perm("conferences.write_note", conference)
         and ConferenceNote.Kind.SPECIALIST_NOTE not in notes,
-        "resume": can(user, "conferences.write_resume", conference)
+        "resume": user.has_perm("conferences.write_resume", conference)
         and ConferenceNote.Kind.GP_RESUME not in notes,
         "overview": conference.is_open and conference.patient_id is not None,
     }
@@ -238,12 +234,10 @@ def conference_detail(request, public_id):
 @require_POST
 def conference_accept(request, public_id):
     conference = _conference_or_404(request, public_id, "conferences.view_conference")
-    try:
+    with service_call() as call:
         services.conference_accept(conference=conference, user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    except PermissionDenied:
-        raise Http404 from None
+    if not call.ok:
+        messages.error(request, call.messages)
     else:
         messages.success(request, _("You have accepted the conference."))
     return redirect(_conference_url(conference))
@@ -254,12 +248,10 @@ def conference_accept(request, public_id):
 @require_POST
 def conference_close(request, public_id):
     conference = _conference_or_404(request, public_id, "conferences.view_conference")
-    try:
+    with service_call() as call:
         services.conference_close(conference=conference, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    except PermissionDenied:
-        raise Http404 from None
+    if not call.ok:
+        messages.error(request, call.messages)
     else:
         messages.success(request, _("The conference is closed, and its shared overview has been deleted."))
     return redirect(_conference_url(conference))
@@ -267,19 +259,15 @@ def conference_close(request, public_id):
 
 def _note_view(request, public_id, *, form_class, service, perm: str, form_key: str, done: str):
     conference = _conference_or_404(request, public_id, "conferences.view_conference")
-    if not can(request.user, perm, conference):
+    if not request.user.has_perm(perm, conference):
         raise Http404
     form = form_class(request.POST)
     if form.is_valid():
-        try:
+        with service_call(form) as call:
             service(
                 conference=conference, author=request.user, text=form.cleaned_data["text"], request=request
             )
-        except ValidationError as error:
-            add_service_error(form, error)
-        except PermissionDenied:
-            raise Http404 from None
-        else:
+        if call.ok:
             messages.success(request, done)
             return redirect(_conference_url(conference))
     return _conference_response(request, conference, status=400, **{form_key: form})
@@ -329,14 +317,12 @@ def note_medcom(request, public_id, format):
     note = conference.notes.filter(kind=ConferenceNote.Kind.SPECIALIST_NOTE).first()
     if note is None:
         raise Http404
-    try:
+    with service_call() as call:
         data = note_bundle(note, actor=request.user, request=request, format=format)
-    except ValidationError as error:
+    if not call.ok:
         # Not exportable (no patient, an organisation without a SOR code): say why on the page.
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, call.messages)
         return redirect(_conference_url(conference) + "#notat")
-    except PermissionDenied:
-        raise Http404 from None
     response = HttpResponse(data, content_type=f"{MEDCOM_CONTENT_TYPES[format]}; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="konferencenotat-{conference.public_id}.{format}"'
@@ -363,7 +349,7 @@ def overview(request, public_id):
     conference = _conference_or_404(request, public_id, "conferences.view_conference")
     # Status and rows in one query: from the instant the close commits, there is nothing to show.
     current = selectors.overview_for_view(conference=conference)
-    if current is None or not can(request.user, "conferences.view_patientoverview", current):
+    if current is None or not request.user.has_perm("conferences.view_patientoverview", current):
         raise Http404
     status = 200
     if request.method == "POST":
@@ -375,7 +361,7 @@ def overview(request, public_id):
                 for f in formset
                 if f.cleaned_data.get("code")
             ]
-            try:
+            with service_call(form) as call:
                 services.overview_update(
                     conference=conference,
                     actor=request.user,
@@ -383,15 +369,11 @@ def overview(request, public_id):
                     request=request,
                     **form.cleaned_data,
                 )
-            except ValidationError as error:
-                if not conference.__class__.objects.filter(
-                    pk=conference.pk, status=Conference.Status.OPEN
-                ).exists():
-                    raise Http404 from None
-                add_service_error(form, error)
-            except PermissionDenied:
-                raise Http404 from None
-            else:
+            still_open = Conference.objects.filter(pk=conference.pk, status=Conference.Status.OPEN)
+            if not call.ok and not still_open.exists():
+                # Closed while the form was being filled in: the overview is gone.
+                raise Http404
+            if call.ok:
                 messages.success(request, _("The overview has been saved."))
                 return _overview_headers(
                     redirect(reverse("conferences:overview", kwargs={"public_id": public_id}))

@@ -128,3 +128,20 @@ def request_from_hospital(w: World, *, kind: str = Conference.Kind.DISCHARGE, **
         **kwargs,
     )
     return conference
+
+
+def drop_in_hour(w: World, *, starts_in_minutes: float = 60, host: User | None = None, **kwargs):
+    """A drop-in hour of the world's geriatric department; ``starts_in_minutes`` may be negative."""
+    from portal.conferences.drop_in_services import drop_in_publish
+
+    now = timezone.now()
+    starts = now + timedelta(minutes=starts_in_minutes)
+    return drop_in_publish(
+        host=host or w.specialist,
+        department=w.department,
+        starts_at=starts,
+        video_url=kwargs.pop("video_url", "https://video.example.dk/drop-in"),
+        duration_minutes=kwargs.pop("duration_minutes", 60),
+        title=kwargs.pop("title", "Demens"),
+        now=min(now, starts),
+    )

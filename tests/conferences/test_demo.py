@@ -7,7 +7,8 @@ from portal.accounts.demo import demo_organisations_load, demo_users_load
 from portal.accounts.models import HealthCouncilArea, Specialty
 from portal.conferences import selectors
 from portal.conferences.demo import demo_conferences_load
-from portal.conferences.models import Conference, DutyPeriod
+from portal.conferences.drop_in_selectors import drop_in_calendar
+from portal.conferences.models import Conference, DropInHour, DutyPeriod
 
 pytestmark = pytest.mark.django_db
 
@@ -29,3 +30,8 @@ def test_the_demo_has_a_roster_and_conferences_in_every_state_and_loads_twice():
     gp = Conference.objects.filter(initiated_by="practice").first().gp
     board = selectors.dashboard(gp)
     assert board.open and board.tasks and board.waiting_for_me and board.sent
+    # A drop-in hour today, not over, in the demo GP's calendar; loading twice makes no second.
+    drop_in = DropInHour.objects.get()
+    assert timezone.localtime(drop_in.starts_at).date() == timezone.localdate()
+    assert not drop_in.is_over()
+    assert drop_in in drop_in_calendar(gp)

@@ -1,18 +1,21 @@
-"""A conference's life, every order of events: requested, escalated, accepted, open, notes, closed.
+"""A conference's life as a Hypothesis state machine: requested, escalated, accepted, open,
+notes, closed.
 
-Hypothesis is not installed, so this is the exhaustive form of its state-machine test: a
-depth-first walk over every sequence of actions up to ``DEPTH`` steps, each step in a
-savepoint that is rolled back before the next sibling is tried. After each step the
+Hypothesis drives the services in random orders (the right and the wrong person accepting,
+closing, writing each note; escalation as the clock runs on) and after every step the
 database must agree with a small model of the rules:
 
 - a request escalates once to the next on duty, then the requester is told nobody is left;
 - only the specialist currently asked accepts; accepting opens the conference;
 - the overview exists exactly while the conference is open (with a patient);
-- closing is possible only when open; the note and the résumé are written once each, by
-  their authors, once the conference has been accepted;
-- a closed conference missing the GP's résumé is a task on the GP's dashboard.
+- closing is possible only when open, by either participant; the note (the specialist's)
+  and the résumé (the GP's) are written once each, once the conference has been accepted;
+- a closed conference missing the résumé is a task on the GP's dashboard, one missing the
+  note a task on the specialist's;
+- a refused action changes nothing, and someone outside the conference is always refused.
 
-A refused action changes nothing, so the walk does not go deeper below it.
+Each example runs in a savepoint rolled back at its end, so examples do not see each
+other's conferences (escalation looks at every due request).
 """
 
 from dataclasses import dataclass, replace
@@ -22,6 +25,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from portal.conferences import selectors, services
 from portal.conferences.models import Conference, ConferenceNote, PatientOverview
@@ -30,8 +36,16 @@ from .factories import on_duty, request_from_gp, world
 
 pytestmark = pytest.mark.django_db
 
-DEPTH = 6
-ACTIONS = ("escalate", "accept", "accept_wrong", "overview", "close", "note", "resume")
+# Small enough to run in well under 30 s on a busy machine, large enough to reach the
+# full life (accepted, overview, closed, both notes) many times over.
+MACHINE_SETTINGS = settings(
+    max_examples=20,
+    stateful_step_count=10,
+    deadline=None,
+    database=None,  # no example database in the worktree
+    derandomize=True,  # the same walks in CI as on a laptop
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 @dataclass(frozen=True)
@@ -44,106 +58,152 @@ class Model:
     resume: bool = False
 
 
-def _expected(m: Model, action: str) -> Model | None:
-    """The model after ``action``, or None when the rules refuse it."""
-    if action == "escalate":
-        if m.status != "requested" or m.unanswered:
-            return replace(m, escalations=m.escalations + 1)  # nothing is due: a no-op
-        if m.asked == "specialist":
-            return replace(m, asked="next_specialist", escalations=m.escalations + 1)
-        return replace(m, unanswered=True, escalations=m.escalations + 1)
-    if action == "accept":
-        return replace(m, status="open") if m.status == "requested" else None
-    if action == "accept_wrong":
-        return None
-    if action == "overview":
-        return m if m.status == "open" else None
-    if action == "close":
-        return replace(m, status="closed") if m.status == "open" else None
-    if action == "note":
-        return replace(m, note=True) if m.status != "requested" and not m.note else None
-    if action == "resume":
-        return replace(m, resume=True) if m.status != "requested" and not m.resume else None
-    raise AssertionError(action)
-
-
 def _other(name: str) -> str:
     return "next_specialist" if name == "specialist" else "specialist"
 
 
-def _apply(w, conference, m: Model, action: str, t0):
-    people = {"specialist": w.specialist, "next_specialist": w.next_specialist}
-    if action == "escalate":
-        services.conference_escalate_due(now=t0 + timedelta(minutes=16 * (m.escalations + 1)))
-    elif action == "accept":
-        services.conference_accept(conference=conference, user=people[m.asked])
-    elif action == "accept_wrong":
-        services.conference_accept(conference=conference, user=people[_other(m.asked)])
-    elif action == "overview":
-        services.overview_update(
-            conference=conference, actor=w.gp, diagnoses=[("I48", "AF")], frailty_score=5
-        )
-    elif action == "close":
-        services.conference_close(conference=conference, actor=w.gp)
-    elif action == "note":
-        services.conference_note_write(conference=conference, author=people[m.asked], text="Notat")
-    elif action == "resume":
-        services.conference_resume_write(conference=conference, author=w.gp, text="Resumé")
+class ConferenceLife(RuleBasedStateMachine):
+    def __init__(self):
+        super().__init__()
+        self.savepoint = transaction.savepoint()
+        self.w = world()
+        self.t0 = timezone.now()
+        on_duty(self.w, now=self.t0, hours_ahead=24)
+        on_duty(self.w, self.w.next_specialist, now=self.t0, hours_ahead=24)
+        self.conference = request_from_gp(self.w, now=self.t0)
+        self.model = Model()
 
+    def teardown(self):
+        transaction.savepoint_rollback(self.savepoint)
 
-def _check(w, conference, m: Model, path) -> None:
-    conference.refresh_from_db()
-    assert conference.status == m.status, path
-    assert conference.specialist_id == getattr(w, m.asked).pk, path
-    assert bool(conference.unanswered_at) == m.unanswered, path
-    assert PatientOverview.objects.filter(conference=conference).exists() == (m.status == "open"), path
-    notes = set(ConferenceNote.objects.filter(conference=conference).values_list("kind", flat=True))
-    assert notes == {k for k, v in (("note", m.note), ("resume", m.resume)) if v}, path
-    if path[-1] in ("close", "resume"):  # the steps that can change the GP's task list
-        gp_tasks = [c.pk for c in selectors.dashboard(w.gp).tasks]
-        assert (conference.pk in gp_tasks) == (m.status == "closed" and not m.resume), path
+    def person(self, name: str):
+        return getattr(self.w, name)
 
-
-def test_every_sequence_of_actions_keeps_the_rules():
-    w = world()
-    t0 = timezone.now()
-    on_duty(w, now=t0, hours_ahead=24)
-    on_duty(w, w.next_specialist, now=t0, hours_ahead=24)
-    conference = request_from_gp(w, now=t0)
-    assert conference.status == Conference.Status.REQUESTED
-    visited = {"steps": 0, "refused": 0}
-    full_lives = set()
-
-    def walk(m: Model, path: tuple, depth: int) -> None:
-        if depth == DEPTH:
+    def step(self, expected: Model | None, action) -> None:
+        """Run ``action``; the rules must refuse it exactly when ``expected`` is None."""
+        try:
+            action()
+        except (ValidationError, PermissionDenied):
+            assert expected is None, "the rules refused a step the model allows"
             return
-        for action in ACTIONS:
-            step = (*path, action)
-            expected = _expected(m, action)
-            sid = transaction.savepoint()
-            try:
-                try:
-                    _apply(w, conference, m, action, t0)
-                except (ValidationError, PermissionDenied):
-                    assert expected is None, f"{step} was refused"
-                    visited["refused"] += 1
-                    _check(w, conference, m, step)  # a refusal changes nothing
-                    continue
-                assert expected is not None, f"{step} should have been refused"
-                visited["steps"] += 1
-                _check(w, conference, expected, step)
-                if action == "escalate" and replace(expected, escalations=m.escalations) == m:
-                    continue  # nothing was due: the subtree repeats its parent's
-                if expected.status == "closed" and expected.note and expected.resume:
-                    full_lives.add(step)
-                walk(expected, step, depth + 1)
-            finally:
-                transaction.savepoint_rollback(sid)
-                # The savepoint undid the rows; forget what the user objects cached.
-                for user in (w.gp, w.specialist, w.next_specialist):
-                    user.__dict__.pop("_accounts_memberships", None)
+        assert expected is not None, "the rules allowed a step the model refuses"
+        self.model = expected
 
-    walk(Model(), (), 0)
-    # The full life was among the walks: escalated, accepted, overview, closed, both notes.
-    assert ("escalate", "accept", "overview", "close", "note", "resume") in full_lives
-    assert visited["steps"] > 300 and visited["refused"] > 300, visited
+    # --- The steps -----------------------------------------------------------------------
+
+    @rule()
+    def escalate(self):
+        m = self.model
+        if m.status != "requested" or m.unanswered:
+            expected = m  # nothing is due
+        elif m.asked == "specialist":
+            expected = replace(m, asked="next_specialist")
+        else:
+            expected = replace(m, unanswered=True)
+        expected = replace(expected, escalations=m.escalations + 1)
+        later = self.t0 + timedelta(minutes=16 * (m.escalations + 1))
+        self.step(expected, lambda: services.conference_escalate_due(now=later))
+
+    @rule(right_person=st.booleans())
+    def accept(self, right_person):
+        m = self.model
+        who = m.asked if right_person else _other(m.asked)
+        expected = replace(m, status="open") if right_person and m.status == "requested" else None
+        self.step(
+            expected,
+            lambda: services.conference_accept(conference=self.conference, user=self.person(who)),
+        )
+
+    @rule(frailty=st.integers(min_value=1, max_value=9))
+    def overview(self, frailty):
+        expected = self.model if self.model.status == "open" else None
+        self.step(
+            expected,
+            lambda: services.overview_update(
+                conference=self.conference, actor=self.w.gp, diagnoses=[("I48", "AF")], frailty_score=frailty
+            ),
+        )
+
+    @rule(by_gp=st.booleans())
+    def close(self, by_gp):
+        m = self.model
+        actor = self.w.gp if by_gp else self.person(m.asked)
+        expected = replace(m, status="closed") if m.status == "open" else None
+        self.step(expected, lambda: services.conference_close(conference=self.conference, actor=actor))
+
+    @rule(by_specialist=st.booleans())
+    def note(self, by_specialist):
+        m = self.model
+        author = self.person(m.asked) if by_specialist else self.w.gp
+        allowed = by_specialist and m.status != "requested" and not m.note
+        self.step(
+            replace(m, note=True) if allowed else None,
+            lambda: services.conference_note_write(conference=self.conference, author=author, text="Notat"),
+        )
+
+    @rule(by_gp=st.booleans())
+    def resume(self, by_gp):
+        m = self.model
+        author = self.w.gp if by_gp else self.person(m.asked)
+        allowed = by_gp and m.status != "requested" and not m.resume
+        self.step(
+            replace(m, resume=True) if allowed else None,
+            lambda: services.conference_resume_write(
+                conference=self.conference, author=author, text="Resumé"
+            ),
+        )
+
+    @rule(outsider=st.sampled_from(["colleague", "secretary", "other_gp"]))
+    def outsider_reads(self, outsider):
+        self.step(
+            None, lambda: services.conference_read(conference=self.conference, user=self.person(outsider))
+        )
+
+    # --- What must hold after every step ---------------------------------------------------
+
+    @invariant()
+    def database_agrees_with_the_model(self):
+        m, conference = self.model, self.conference
+        conference.refresh_from_db()
+        assert conference.status == m.status
+        assert conference.specialist_id == self.person(m.asked).pk
+        assert bool(conference.unanswered_at) == m.unanswered
+        assert PatientOverview.objects.filter(conference=conference).exists() == (m.status == "open")
+        notes = set(ConferenceNote.objects.filter(conference=conference).values_list("kind", flat=True))
+        assert notes == {k for k, v in (("note", m.note), ("resume", m.resume)) if v}
+
+    @invariant()
+    def missing_notes_are_tasks(self):
+        m, pk = self.model, self.conference.pk
+        gp_tasks = {c.pk for c in selectors.dashboard(self.w.gp).tasks}
+        specialist_tasks = {c.pk for c in selectors.dashboard(self.person(m.asked)).tasks}
+        assert (pk in gp_tasks) == (m.status == "closed" and not m.resume)
+        assert (pk in specialist_tasks) == (m.status == "closed" and not m.note)
+
+
+def test_a_conference_life_keeps_the_rules_in_any_order():
+    run_state_machine_as_test(ConferenceLife, settings=MACHINE_SETTINGS)
+
+
+def test_the_full_life_is_one_of_the_machines_walks():
+    """Escalated, accepted, overview, closed, both notes: the machine's rules allow it end to end."""
+    life = ConferenceLife()
+    try:
+        for step in (
+            life.escalate,
+            lambda: life.accept(right_person=False),
+            lambda: life.accept(right_person=True),
+            lambda: life.overview(frailty=5),
+            lambda: life.close(by_gp=True),
+            lambda: life.note(by_specialist=True),
+            lambda: life.resume(by_gp=True),
+        ):
+            step()
+            life.database_agrees_with_the_model()
+            life.missing_notes_are_tasks()
+        assert life.model == Model(
+            status="closed", asked="next_specialist", escalations=1, note=True, resume=True
+        )
+        assert life.conference.status == Conference.Status.CLOSED
+    finally:
+        life.teardown()

@@ -10,8 +10,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from portal.conferences.models import Conference, ConferenceNote, PatientOverview
-from tests.conferences.factories import on_duty, world
+from portal.conferences.models import Conference, ConferenceNote, DropInAttendance, PatientOverview
+from tests.conferences.factories import drop_in_hour, on_duty, world
 from tests.e2e.test_correspondence import _logged_in, _shot
 
 CPR = "070761-4285"
@@ -146,3 +146,43 @@ def test_a_hospital_doctor_starts_a_pre_discharge_conference_without_javascript(
     assert Conference.objects.get().gp == w.gp_colleague
     sp_context.close()
     gp_context.close()
+
+
+def test_a_gp_joins_a_drop_in_hour_from_the_calendar(chromium_browser, live_server, slow_expect, axe_check):
+    w = world()
+    drop_in = drop_in_hour(
+        w, starts_in_minutes=-5, title="Demens", video_url="https://video.example.dk/drop-in"
+    )
+
+    gp_context, gp = _logged_in(chromium_browser, live_server, w.gp, "/konferencer/")
+    # The video service is outside the test: answer its page here, so the browser lands somewhere.
+    gp_context.route(
+        "https://video.example.dk/**",
+        lambda route: route.fulfill(
+            status=200,
+            content_type="text/html",
+            body="<!doctype html><title>Videorum</title><h1>Videorum</h1>",
+        ),
+    )
+    row = gp.locator("#drop-in tr.samspil-drop-in-row", has_text="Demens")
+    expect(row).to_be_visible()
+    _shot(gp, "conf-08-drop-in-calendar")
+    axe_check(gp)
+    row.get_by_role("link").click()
+    expect(gp.locator("h1")).to_contain_text("Demens")
+    expect(gp.locator(".samspil-drop-in-host")).to_contain_text("Gerda Geriater")
+    axe_check(gp)
+    gp.locator("a.samspil-drop-in-join").click()
+    expect(gp).to_have_url("https://video.example.dk/drop-in")
+    attendance = DropInAttendance.objects.get(drop_in=drop_in)
+    assert attendance.gp == w.gp and attendance.joined_at is not None
+
+    # The host sees who is there, by name.
+    sp_context, sp = _logged_in(
+        chromium_browser, live_server, w.specialist, f"/konferencer/drop-in/{drop_in.public_id}/"
+    )
+    expect(sp.locator(".samspil-drop-in-joined")).to_contain_text("Grete Lægesen")
+    _shot(sp, "conf-09-drop-in-who-is-there")
+    axe_check(sp)
+    gp_context.close()
+    sp_context.close()

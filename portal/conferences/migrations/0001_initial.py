@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import portal.conferences.models
+import uuid
 from django.conf import settings
 from django.db import migrations, models
 
@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
             name='Conference',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=portal.conferences.models.conference_public_id, editable=False, unique=True)),
+                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
                 ('kind', models.CharField(choices=[('direct', 'Request from general practice'), ('vulnerable', 'Vulnerable patient'), ('discharge', 'Before discharge'), ('palliative', 'Palliative handover')], max_length=12, verbose_name='kind')),
                 ('initiated_by', models.CharField(choices=[('practice', 'General practice'), ('hospital', 'Hospital')], max_length=10, verbose_name='initiated by')),
                 ('topic', models.CharField(max_length=200, verbose_name='topic')),
