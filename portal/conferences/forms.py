@@ -231,6 +231,12 @@ class SpecialtyPickForm(forms.Form):
     )
 
 
+class QualityForm(forms.Form):
+    """The period of the quality view, in days back from now."""
+
+    dage = forms.IntegerField(label=_("Days back"), min_value=1, max_value=730, required=False)
+
+
 class DropInForm(forms.Form):
     """A specialist publishes a drop-in hour of a department's specialty."""
 

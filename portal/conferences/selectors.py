@@ -1,18 +1,20 @@
-"""Reads of conferences: who is on duty, a user's dashboard, a conference, the list for quality.
+"""Reads of conferences: who is on duty, a user's dashboard, a conference, the quality figures.
 
 Every list is a fixed number of queries whatever its length
 (tests/conferences/test_query_counts.py holds it to that).
 """
 
-from dataclasses import dataclass
-from datetime import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from portal.accounts.models import HealthCouncilArea, Organisation, Specialty
 from portal.accounts.roles import Role
 from portal.accounts.selectors import memberships_for_user
+from portal.core.deadlines import reply_time_stats
 
 from .models import Conference, ConferenceNote, DutyPeriod, PatientOverview
 
@@ -189,3 +191,82 @@ def conference_list(*, since: datetime, until: datetime | None = None) -> QueryS
         .filter(requested_at__gte=since, requested_at__lt=until)
         .order_by("-requested_at", "-pk")
     )
+
+
+@dataclass
+class NoteQualityRow:
+    """One department's or practice's figures: counts, and time to note and to résumé."""
+
+    organisation: Organisation
+    closed: int = 0
+    notes_missing: int = 0
+    resumes_missing: int = 0
+    note_times: list[timedelta] = field(default_factory=list, repr=False)
+    resume_times: list[timedelta] = field(default_factory=list, repr=False)
+
+    @property
+    def note_stats(self) -> dict:
+        return reply_time_stats(self.note_times)
+
+    @property
+    def resume_stats(self) -> dict:
+        return reply_time_stats(self.resume_times)
+
+
+def _time_to_note(written_at: datetime, accepted_at: datetime, closed_at: datetime) -> timedelta:
+    # A note may be written while the conference is still open: then it counts from the accept,
+    # so that writing during the call is never a negative time.
+    start = closed_at if written_at >= closed_at else accepted_at
+    return max(written_at - start, timedelta(0))
+
+
+def conference_note_quality(*, since: datetime, until: datetime | None = None) -> list[NoteQualityRow]:
+    """Per department and per practice: closed conferences, notes and résumés missing, time to each.
+
+    Over the closed conferences of ``conference_list`` (requested in the window). Three queries
+    whatever the number of conferences: the counts grouped in SQL, the note times, the
+    organisations. Reads no topic, patient or overview: organisations and times only.
+    """
+    closed = conference_list(since=since, until=until).filter(status=Conference.Status.CLOSED)
+    counts = (
+        closed.order_by()
+        .values("department_id", "practice_id")
+        .annotate(
+            closed=Count("pk"),
+            notes_missing=Count("pk", filter=Q(has_note=False)),
+            resumes_missing=Count("pk", filter=Q(has_resume=False)),
+        )
+    )
+    rows: dict[int, NoteQualityRow] = {}
+    by_organisation: dict[int, dict] = defaultdict(
+        lambda: {"closed": 0, "notes_missing": 0, "resumes_missing": 0}
+    )
+    for group in counts:
+        for organisation_id in (group["department_id"], group["practice_id"]):
+            for key in ("closed", "notes_missing", "resumes_missing"):
+                by_organisation[organisation_id][key] += group[key]
+    times = ConferenceNote.objects.filter(conference__in=closed.values("pk")).values_list(
+        "kind",
+        "written_at",
+        "conference__accepted_at",
+        "conference__closed_at",
+        "conference__department_id",
+        "conference__practice_id",
+    )
+    note_times: dict[int, list[timedelta]] = defaultdict(list)
+    resume_times: dict[int, list[timedelta]] = defaultdict(list)
+    for kind, written_at, accepted_at, closed_at, department_id, practice_id in times.iterator(
+        chunk_size=5000
+    ):
+        target = note_times if kind == ConferenceNote.Kind.SPECIALIST_NOTE else resume_times
+        duration = _time_to_note(written_at, accepted_at, closed_at)
+        target[department_id].append(duration)
+        target[practice_id].append(duration)
+    for organisation in Organisation.objects.filter(pk__in=by_organisation).select_related("parent"):
+        rows[organisation.pk] = NoteQualityRow(
+            organisation=organisation,
+            note_times=note_times[organisation.pk],
+            resume_times=resume_times[organisation.pk],
+            **by_organisation[organisation.pk],
+        )
+    return sorted(rows.values(), key=lambda row: (row.organisation.kind, str(row.organisation)))

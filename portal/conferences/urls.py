@@ -1,5 +1,5 @@
 """/konferencer/: the dashboard, who is on duty, requests, a conference, its notes and overview,
-the drop-in hours with their calendar feeds, and practice visits.
+the drop-in hours with their calendar feeds, practice visits, and the quality figures.
 
 Conferences are addressed by their random ``public_id``; a segment that is not a UUID
 does not match and ends in 404.
@@ -14,6 +14,7 @@ app_name = "conferences"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("vagt/", views.on_duty, name="on_duty"),
+    path("kvalitet/", views.quality, name="quality"),
     path("ny/", views.request_new, name="new"),
     path("ny/sygehus/", views.request_from_hospital, name="new_hospital"),
     path("<uuid:public_id>/", views.conference_detail, name="conference"),

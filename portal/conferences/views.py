@@ -6,6 +6,8 @@ Every conference is fetched through ``object_for_user_or_404``: anyone outside i
 too. CPR numbers travel only in POST bodies. Everything works without JavaScript.
 """
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -18,6 +20,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.accounts.access import object_for_user_or_404
+from portal.accounts.models import Organisation
 from portal.accounts.selectors import user_clinician_organisations
 from portal.core.view_errors import service_call
 
@@ -28,6 +31,7 @@ from .forms import (
     HospitalRequestForm,
     NoteForm,
     OverviewForm,
+    QualityForm,
     RequestForm,
     ResumeForm,
     SpecialtyPickForm,
@@ -406,3 +410,56 @@ def overview(request, public_id):
         status=status,
     )
     return _overview_headers(response)
+
+
+# --- Quality -----------------------------------------------------------------------------------
+
+QUALITY_DEFAULT_DAYS = 90
+
+
+def _hours(duration: timedelta | None) -> float | None:
+    return None if duration is None else duration.total_seconds() / 3600
+
+
+def _stats(stats: dict) -> dict:
+    return {"count": stats["count"], "median": _hours(stats["median"]), "p90": _hours(stats["p90"])}
+
+
+@login_required
+@never_cache
+@require_GET
+def quality(request):
+    """Notes missing and time to note per department and practice; the same access as the
+    correspondence quality view: anyone signed in (with two factors), since it shows
+    organisations and times only, never a topic, a patient or an overview."""
+    form = QualityForm(request.GET if "dage" in request.GET else None, initial={"dage": QUALITY_DEFAULT_DAYS})
+    days = (form.cleaned_data.get("dage") if form.is_valid() else None) or QUALITY_DEFAULT_DAYS
+    until = timezone.now()
+    rows = selectors.conference_note_quality(since=until - timedelta(days=days), until=until)
+    table = [
+        {
+            "organisation": row.organisation,
+            "closed": row.closed,
+            "notes_missing": row.notes_missing,
+            "resumes_missing": row.resumes_missing,
+            "note": _stats(row.note_stats),
+            "resume": _stats(row.resume_stats),
+        }
+        for row in rows
+    ]
+    Kind = Organisation.Kind
+    return render(
+        request,
+        "conferences/quality.html",
+        {
+            "form": form,
+            "days": days,
+            "sections": [
+                (_("Hospital departments"), [r for r in table if r["organisation"].kind == Kind.DEPARTMENT]),
+                (
+                    _("General practices"),
+                    [r for r in table if r["organisation"].kind == Kind.GENERAL_PRACTICE],
+                ),
+            ],
+        },
+    )
