@@ -254,13 +254,20 @@ class OpenSearchBackend:
 
     # --- Reading ---------------------------------------------------------------------------
     def _run(
-        self, query: SearchQuery, request: SearchRequest, *, fuzzy: bool = True, minimum: int | None = None
+        self,
+        query: SearchQuery,
+        request: SearchRequest,
+        *,
+        fuzzy: bool = True,
+        minimum: int | None = None,
+        suggest: bool = True,
     ) -> dict:
         weights = self._weights(query)
+        body = query.opensearch_body(request, fuzzy=fuzzy, minimum=minimum, weights=weights, suggest=suggest)
         return self._call(
             self.client.search,
             index=self.alias,
-            body=query.opensearch_body(request, fuzzy=fuzzy, minimum=minimum, weights=weights),
+            body=body,
             request_timeout=self.timeout,
         )
 
@@ -313,7 +320,9 @@ class OpenSearchBackend:
         # search over a large index) only when they find little; one group of many only
         # when no document holds enough of them.
         fuzzy, minimum = False, None
-        response = self._run(query, request, fuzzy=False)
+        # No suggestions in the first request: they are read only when it finds little, and
+        # the reruns that follow then ask for them.
+        response = self._run(query, request, fuzzy=False, suggest=False)
         total = response["hits"]["total"]["value"]
         if total < FEW_RESULTS:
             fuzzy = True
@@ -328,7 +337,7 @@ class OpenSearchBackend:
             suggestion = self._suggestion(query, response)
             if suggestion and suggestion != " ".join(query.words):
                 suggested = SearchQuery(suggestion)
-                better = self._run(suggested, request)
+                better = self._run(suggested, request, suggest=False)
                 if better["hits"]["total"]["value"] > total:
                     # Offered always; applied only when the words as typed found nothing.
                     result.suggestion = suggestion
@@ -343,6 +352,7 @@ class OpenSearchBackend:
                 request,
                 fuzzy=fuzzy or result.corrected,
                 minimum=minimum,
+                suggest=False,
             )
         result.page = request.page
         names = facet_names()  # read once per search, for the hits and the facets

@@ -51,6 +51,35 @@ def test_a_typo_finds_the_page_and_is_suggested(engine_corpus):
     assert backends.search(SearchRequest(query="ældre")).suggestion == ""
 
 
+def test_suggestions_are_asked_for_only_when_the_words_find_little(engine_corpus, monkeypatch):
+    """The term suggester reads every indexed word: a search that finds enough skips it."""
+    from opensearchpy import OpenSearch
+
+    bodies = []
+    original = OpenSearch.search
+
+    def recording(self, *args, **kwargs):
+        bodies.append(kwargs.get("body") or {})
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(OpenSearch, "search", recording)
+    assert backends.search(SearchRequest(query="ældre")).total >= 3
+    assert bodies and not any("suggest" in body for body in bodies)
+
+    bodies.clear()
+    assert titles(backends.search(SearchRequest(query="hypertenssion")))[0] == "Hypertension"
+    assert any("suggest" in body for body in bodies)
+
+
+def test_highlighted_fields_keep_offsets_for_the_highlighter():
+    """Offsets in the postings: highlighting reads them instead of analysing each hit again."""
+    from search.documents import opensearch_document_class
+
+    properties = opensearch_document_class()._doc_type.mapping.to_dict()["properties"]
+    for name in ("summary", "body_general_practice", "body_hospital", "body"):
+        assert properties[name]["index_options"] == "offsets", name
+
+
 def test_the_api_answers_from_opensearch_with_highlights_and_facets(client, engine_corpus):
     data = client.get("/api/v1/search", {"q": "åndenød"}).json()
     assert data["backend"] == "opensearch"
