@@ -11,9 +11,8 @@ from portal.correspondence.medcom import model as m
 from portal.correspondence.medcom.building import bundle_dict
 from portal.correspondence.medcom.parsing import load_bundle_dict
 
-EXAMPLES_DIR = (
-    Path(__file__).resolve().parents[3].parent / "shared" / "medcom" / "carecommunication-send-examples"
-)
+# MedCom's own examples, vendored so that the tests run from any clone (see examples/README.md).
+EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
 EXAMPLES = sorted(EXAMPLES_DIR.glob("Bundle-*"))
 TEST_CPR = "2509479989"
 
