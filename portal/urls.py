@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("search.urls")),
     path("", include("portal.accounts.urls")),
+    path("overblik/", include("portal.overview.urls")),
     path("korrespondance/", include("portal.correspondence.urls")),
     path("konferencer/", include("portal.conferences.urls")),
 ]

@@ -19,3 +19,11 @@ def query_without(context, name):
     query.pop(name, None)
     query.pop("side", None)
     return query.urlencode()
+
+
+@register.simple_tag
+def knowledge_sections():
+    """The knowledge sections for the main menu (cached; see content.navigation)."""
+    from content.navigation import knowledge_sections as sections
+
+    return sections()

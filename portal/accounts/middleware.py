@@ -11,7 +11,7 @@ from .two_factor import has_confirmed_device, two_factor_required
 
 # Reachable before the second factor: the factor pages themselves, logging out,
 # static assets and the health check.
-EXEMPT_PREFIXES = ("/konto/2fa/", "/admin/logout/", "/static/", "/healthz", "/i18n/", "/oidc/")
+EXEMPT_PREFIXES = ("/konto/2fa/", "/admin/logout/", "/log-ud/", "/static/", "/healthz", "/i18n/", "/oidc/")
 # A MitID Erhverv login at assurance "substantial" is already two-factor (checked by the backend).
 TWO_FACTOR_BACKENDS = {"portal.accounts.oidc.SamspilOIDCBackend"}
 

@@ -12,13 +12,17 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .roles import Role
 
-# Roles whose holders can reach patient data or change what others read.
+# Every role: each can reach patient data or change what others read. Training coordinators
+# plan named trainees' stays in named practices; practice consultants (PKO) see the
+# practices' quality data; both act on others' behalf (README, "Two-factor per role").
 ROLES_REQUIRING_TWO_FACTOR = {
     Role.GP,
     Role.HOSPITAL_SPECIALIST,
     Role.MEDICAL_SECRETARY,
     Role.TRAINEE,
     Role.EDITOR,
+    Role.TRAINING_COORDINATOR,
+    Role.PRACTICE_CONSULTANT,
     Role.ADMINISTRATOR,
 }
 RECOVERY_CODE_COUNT = 10

@@ -102,15 +102,21 @@ def _session_key(request) -> str:
     return f"{client_ip(request)}|{getattr(session, 'session_key', None) or '-'}"
 
 
-RULES = (
-    Rule(
-        "wagtailadmin_login",
+def _login_rule(url_name: str) -> Rule:
+    return Rule(
+        url_name,
         frozenset({"POST"}),
         (
             ("login", lambda request: f"{client_ip(request)}|{_login_username(request)}"),
             ("login_ip", client_ip),
         ),
-    ),
+    )
+
+
+RULES = (
+    # The portal's login and the Wagtail admin's share one count: switching gains nothing.
+    _login_rule("login"),
+    _login_rule("wagtailadmin_login"),
     Rule("wagtailadmin_password_reset", frozenset({"POST"}), (("password_reset", client_ip),)),
     # The page and the JSON API share one count: a scraper gains nothing by switching between
     # them. Autocomplete asks once per pause in typing, so it counts on its own, set higher.

@@ -146,11 +146,12 @@ def inbox(user, *, box: str, filters: InboxFilters = InboxFilters(), now: dateti
     return entries.order_by(*_BOX_ORDER[box], "-thread_id").values_list("thread_id", flat=True).distinct()
 
 
-def inbox_rows(user, thread_ids) -> list[Thread]:
+def inbox_rows(user, thread_ids, *, now: datetime | None = None) -> list[Thread]:
     """The threads ``thread_ids`` (one inbox page), in that order, with what a row shows.
 
-    Rows carry ``last_read_by_me`` (None: never opened) for the unread marker.
+    Rows carry ``last_read_by_me`` (None: never opened), ``unread`` and ``overdue``.
     """
+    now = now or timezone.now()
     thread_ids = list(thread_ids)
     rows = (
         Thread.objects.filter(pk__in=thread_ids)
@@ -167,7 +168,11 @@ def inbox_rows(user, thread_ids) -> list[Thread]:
         )
     )
     by_id = {thread.pk: thread for thread in rows}
-    return [by_id[pk] for pk in thread_ids if pk in by_id]
+    ordered = [by_id[pk] for pk in thread_ids if pk in by_id]
+    for thread in ordered:
+        thread.overdue = thread.is_overdue(now)
+        thread.unread = thread.last_read_by_me is None or thread.last_read_by_me < thread.last_message_at
+    return ordered
 
 
 def inbox_counts(user, *, now: datetime | None = None) -> dict[str, int]:

@@ -114,10 +114,7 @@ def inbox_view(request):
         # The tab count is this list's length: spare the paginator a second count over the box.
         paginator.count = counts[box]
     page = paginator.get_page(request.GET.get("side"))
-    rows = selectors.inbox_rows(request.user, page.object_list)
-    for thread in rows:
-        thread.overdue = thread.is_overdue(now)
-        thread.unread = thread.last_read_by_me is None or thread.last_read_by_me < thread.last_message_at
+    rows = selectors.inbox_rows(request.user, page.object_list, now=now)
     return render(
         request,
         "correspondence/inbox.html",

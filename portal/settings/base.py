@@ -135,7 +135,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "wagtailadmin_login"
+LOGIN_URL = "login"
+# "Mit overblik": after login (and the second factor) everyone lands on their own dashboard.
+LOGIN_REDIRECT_URL = "overview"
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out user/IP before the password is even checked.
     "axes.backends.AxesStandaloneBackend",

@@ -57,6 +57,14 @@ class HospitalFactory(factory.django.DjangoModelFactory):
     health_council_area = factory.SubFactory(HealthCouncilAreaFactory)
 
 
+class KapUnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    kind = Organisation.Kind.KAP_UNIT
+    name = factory.Sequence(lambda n: f"KAP-enhed {n}")
+
+
 class DepartmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organisation

@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from portal.accounts.roles import Role
 from portal.accounts.two_factor import two_factor_required
 
-from .factories import DepartmentFactory, HospitalFactory, MembershipFactory, UserFactory
+from .factories import DepartmentFactory, HospitalFactory, KapUnitFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "korrekt-hest-batteri-42"
@@ -67,7 +67,9 @@ def test_the_lockout_is_per_user_and_ip(client, editor):
         (Role.HOSPITAL_SPECIALIST, DepartmentFactory, True),
         (Role.MEDICAL_SECRETARY, DepartmentFactory, True),
         (Role.TRAINEE, DepartmentFactory, True),
-        (Role.TRAINING_COORDINATOR, HospitalFactory, False),
+        # Every role: coordinators plan named trainees' stays, consultants see practices' data.
+        (Role.TRAINING_COORDINATOR, HospitalFactory, True),
+        (Role.PRACTICE_CONSULTANT, KapUnitFactory, True),
     ],
 )
 def test_who_must_use_two_factor(role, org_factory, required):

@@ -1,0 +1,48 @@
+"""Min konto: who I am in Samspil, my second factor, what I am told by e-mail."""
+
+from django.contrib import messages
+from django.contrib.auth import BACKEND_SESSION_KEY
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from portal.core.view_errors import service_call
+
+from . import services
+from .forms import ProfileForm
+from .middleware import TWO_FACTOR_BACKENDS
+from .selectors import memberships_for_user
+from .two_factor import has_confirmed_device, two_factor_required
+
+
+@never_cache
+@login_required
+def account(request):
+    user = request.user
+    initial = {
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "title": user.title,
+        "phone": user.phone,
+    }
+    form = ProfileForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            with service_call(form) as call:
+                services.profile_update(user=user, **form.cleaned_data)
+            if call.ok:
+                messages.success(request, _("Your details are saved."))
+                return redirect("account")
+        status = 400
+    memberships = memberships_for_user(user)
+    context = {
+        "form": form,
+        "memberships": memberships,
+        "has_device": has_confirmed_device(user),
+        "two_factor_required": two_factor_required(user),
+        # A MitID Erhverv login is two-factor already; its users have no authenticator here.
+        "sso_login": request.session.get(BACKEND_SESSION_KEY) in TWO_FACTOR_BACKENDS,
+    }
+    return render(request, "accounts/account.html", context, status=status)

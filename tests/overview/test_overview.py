@@ -1,0 +1,83 @@
+"""Mit overblik: what waits for me across correspondence and conferences, in a fixed number of queries."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from portal.correspondence.services import message_send
+from tests.accounts.login import verified_login
+from tests.correspondence.factories import open_thread, world
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(client) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/overblik/")
+    assert response.status_code == 200
+    return len(captured)
+
+
+def test_the_specialist_sees_the_thread_awaiting_his_reply_with_its_deadline(client):
+    w = world()
+    thread = open_thread(w, subject="Atrieflimren og DOAK")
+    verified_login(client, w.specialist)
+    response = client.get("/overblik/")
+    html = response.content.decode()
+    assert "Mit overblik" in html
+    section = html[html.index('id="traade-afventer-mig"') :]
+    section = section[: section.index("</section>")]
+    assert "Atrieflimren og DOAK" in section and "Svarfrist" in section
+    assert response.context["board"].awaiting_me.rows[0].pk == thread.pk
+
+
+def test_the_gp_sees_her_question_awaiting_them_and_then_the_answer_awaiting_her(client):
+    w = world()
+    thread = open_thread(w, subject="Atrieflimren og DOAK")
+    verified_login(client, w.gp)
+    board = client.get("/overblik/").context["board"]
+    assert [t.pk for t in board.awaiting_them.rows] == [thread.pk]
+    assert board.awaiting_me.count == 0
+    message_send(thread=thread, author=w.specialist, body="Start DOAK.")
+    board = client.get("/overblik/").context["board"]
+    assert [t.pk for t in board.awaiting_me.rows] == [thread.pk]
+    assert board.awaiting_me.rows[0].unread
+
+
+def test_others_threads_are_not_on_my_overview(client):
+    w = world()
+    open_thread(w, subject="Hemmeligt spørgsmål")
+    verified_login(client, w.other_gp)
+    html = client.get("/overblik/").content.decode()
+    assert "Hemmeligt spørgsmål" not in html
+
+
+def test_the_same_queries_for_one_or_many_threads(client):
+    w = world()
+    open_thread(w)
+    verified_login(client, w.specialist)
+    _queries(client)  # warm the session
+    with_one = _queries(client)
+    for i in range(12):
+        open_thread(w, subject=f"Spørgsmål {i}")
+    assert _queries(client) == with_one
+    html = client.get("/overblik/").content.decode()
+    assert "Se alle 13 tråde" in html  # five shown, the way to the rest
+
+
+def test_the_badge_counts_what_waits_for_me(client):
+    w = world()
+    open_thread(w)
+    open_thread(w, subject="Endnu et spørgsmål")
+    verified_login(client, w.specialist)
+    response = client.get("/overblik/antal/")
+    assert response.json() == {"count": 2, "label": "2 ting venter på dig"}
+    verified_login(client, w.other_gp)
+    assert client.get("/overblik/antal/").json()["count"] == 0
+
+
+def test_the_overview_needs_a_login_and_only_get(client):
+    assert client.get("/overblik/antal/").status_code == 302
+    w = world()
+    verified_login(client, w.gp)
+    assert client.post("/overblik/").status_code == 405
