@@ -10,6 +10,8 @@ PORT ?= 8000
 .PHONY: run test install assets migrate demo check lint format messages lock bench bench-search bench-correspondence bench-conferences clean audit
 
 # The task worker (search indexing, e-mail outbox) runs beside the web server and stops with it.
+# Links in e-mails point at the address this server really answers on.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: install assets migrate demo
 	trap 'kill 0' EXIT; \
 	$(MANAGE) db_worker --interval 0.2 & \

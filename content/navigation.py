@@ -1,8 +1,8 @@
-"""The knowledge sections in the header's main menu.
+"""The knowledge sections in the header's main menu, and the footer's information pages.
 
-Every page shows the menu, so the list is cached and forgotten whenever a page is
-published, unpublished, moved or deleted: editors see their new section at once, and
-no page pays a query for the menu in between.
+Every page shows both, so they are cached and forgotten whenever a page is published,
+unpublished, moved or deleted: editors see their change at once, and no page pays a
+query for the menus in between.
 """
 
 from dataclasses import dataclass
@@ -12,8 +12,10 @@ from django.db.models.signals import post_delete
 from wagtail.models import Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-CACHE_KEY = "samspil:knowledge-sections:v1"
-CACHE_SECONDS = 60 * 60
+CACHE_KEY = "samspil:menus:v2"
+# Each worker process caches for itself unless CACHES is shared (settings.production): a
+# publish clears only its own process at once, the others within these minutes.
+CACHE_SECONDS = 5 * 60
 
 
 @dataclass(frozen=True)
@@ -22,26 +24,48 @@ class MenuItem:
     url: str
 
 
-def knowledge_sections() -> list[MenuItem]:
-    items = cache.get(CACHE_KEY)
-    if items is None:
-        from .models import SectionIndexPage
+@dataclass(frozen=True)
+class Menus:
+    sections: list[MenuItem]
+    footer: list[MenuItem]  # information pages with "Show in menus" ticked
+
+
+def _menus() -> Menus:
+    menus = cache.get(CACHE_KEY)
+    if menus is None:
+        from .models import InformationPage, SectionIndexPage
 
         site = Site.objects.select_related("root_page").filter(is_default_site=True).first()
-        pages = SectionIndexPage.objects.live().child_of(site.root_page).order_by("path") if site else []
-        items = [MenuItem(page.title, page.url) for page in pages]
-        cache.set(CACHE_KEY, items, CACHE_SECONDS)
-    return items
+        sections, footer = [], []
+        if site is not None:
+            sections = SectionIndexPage.objects.live().public().child_of(site.root_page).order_by("path")
+            footer = (
+                InformationPage.objects.live().public().in_menu().child_of(site.root_page).order_by("path")
+            )
+        menus = Menus(
+            sections=[MenuItem(page.title, page.url) for page in sections],
+            footer=[MenuItem(page.title, page.url) for page in footer],
+        )
+        cache.set(CACHE_KEY, menus, CACHE_SECONDS)
+    return menus
 
 
-def forget_sections(**kwargs) -> None:
+def knowledge_sections() -> list[MenuItem]:
+    return _menus().sections
+
+
+def footer_pages() -> list[MenuItem]:
+    return _menus().footer
+
+
+def forget_menus(**kwargs) -> None:
     cache.delete(CACHE_KEY)
 
 
 def connect() -> None:
     from wagtail.models import Page
 
-    page_published.connect(forget_sections, dispatch_uid="samspil-menu-published")
-    page_unpublished.connect(forget_sections, dispatch_uid="samspil-menu-unpublished")
-    post_page_move.connect(forget_sections, dispatch_uid="samspil-menu-moved")
-    post_delete.connect(forget_sections, sender=Page, dispatch_uid="samspil-menu-deleted")
+    page_published.connect(forget_menus, dispatch_uid="samspil-menu-published")
+    page_unpublished.connect(forget_menus, dispatch_uid="samspil-menu-unpublished")
+    post_page_move.connect(forget_menus, dispatch_uid="samspil-menu-moved")
+    post_delete.connect(forget_menus, sender=Page, dispatch_uid="samspil-menu-deleted")

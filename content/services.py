@@ -41,3 +41,19 @@ def section_ensure(*, home: HomePage, slug: str, title: str, intro: str = "") ->
         section = home.add_child(instance=SectionIndexPage(title=title, slug=slug, intro=intro))
         section.save_revision().publish()
     return section
+
+
+def information_page_ensure(*, home: HomePage, slug: str, title: str, markdown: str, in_footer: bool = True):
+    """A published page about the portal under the home page (contact, privacy ...), created if
+    missing; an existing page keeps what editors wrote."""
+    from .models import InformationPage
+
+    page = InformationPage.objects.child_of(home).filter(slug=slug).first()
+    if page is None:
+        page = home.add_child(
+            instance=InformationPage(
+                title=title, slug=slug, show_in_menus=in_footer, body=[("markdown", markdown)]
+            )
+        )
+        page.save_revision().publish()
+    return page

@@ -9,6 +9,7 @@ from .case import CasePage
 from .faq import FaqPage
 from .guideline import GuidelinePage
 from .home import HomePage
+from .information import InformationPage
 from .review import ThinkSmartReviewPage
 from .section import SectionIndexPage
 from .taxonomy import KnowledgePageTag, Sector, Topic
@@ -22,6 +23,7 @@ __all__ = [
     "FaqPage",
     "GuidelinePage",
     "HomePage",
+    "InformationPage",
     "KnowledgePageTag",
     "SectionIndexPage",
     "Sector",

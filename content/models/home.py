@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
+from .section import SectionIndexPage
+
 
 class HomePage(Page):
     """The front page: what Samspil is, the sections, and what changed lately."""
@@ -10,7 +12,7 @@ class HomePage(Page):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
-    subpage_types = ["content.SectionIndexPage"]
+    subpage_types = ["content.SectionIndexPage", "content.InformationPage"]
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
 
@@ -21,6 +23,6 @@ class HomePage(Page):
         from content.selectors import recently_updated_pages
 
         context = super().get_context(request, *args, **kwargs)
-        context["sections"] = self.get_children().live().public().specific()
+        context["sections"] = self.get_children().type(SectionIndexPage).live().public().specific()
         context["recent_pages"] = recently_updated_pages(limit=6)
         return context

@@ -27,3 +27,11 @@ def knowledge_sections():
     from content.navigation import knowledge_sections as sections
 
     return sections()
+
+
+@register.simple_tag
+def footer_pages():
+    """The information pages linked from the footer (cached; see content.navigation)."""
+    from content.navigation import footer_pages as pages
+
+    return pages()

@@ -6,13 +6,12 @@ number, because e-mail leaves our control. Keys make each e-mail idempotent.
 
 import logging
 
-from django.conf import settings
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import User
 from portal.accounts.roles import Role
+from portal.core.links import absolute_reverse
 from portal.outbox.services import outbox_email_enqueue
 
 from .models import Conference
@@ -20,12 +19,8 @@ from .models import Conference
 logger = logging.getLogger(__name__)
 
 
-def _base() -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-
-
 def conference_link(conference: Conference) -> str:
-    return _base() + reverse("conferences:conference", kwargs={"public_id": conference.public_id})
+    return absolute_reverse("conferences:conference", public_id=conference.public_id)
 
 
 def _send(*, key: str, users, subject: str, lines: list[str], link: str) -> int:
@@ -126,7 +121,7 @@ def unanswered(conference: Conference) -> None:
                     "Nobody else is on duty in the specialty now. You can write to the specialty instead: "
                     "written correspondence is answered within three working days."
                 ),
-                _base() + reverse("correspondence:new"),
+                absolute_reverse("correspondence:new"),
             ],
             link=conference_link(conference),
         )

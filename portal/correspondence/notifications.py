@@ -7,13 +7,12 @@ Each has an idempotency key, so a retried transaction cannot send it twice.
 
 import logging
 
-from django.conf import settings
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import Membership
 from portal.accounts.roles import CLINICIAN_ROLES, DISTRIBUTOR_ROLES
+from portal.core.links import absolute_reverse
 from portal.outbox.services import outbox_email_enqueue
 
 from .models import InboxSettings, Message, Participant, Side, Thread
@@ -22,8 +21,7 @@ logger = logging.getLogger(__name__)
 
 
 def thread_link(thread: Thread) -> str:
-    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-    return base + reverse("correspondence:thread", kwargs={"public_id": thread.public_id})
+    return absolute_reverse("correspondence:thread", public_id=thread.public_id)
 
 
 def _responsible(organisation_id: int):

@@ -340,7 +340,10 @@ WAGTAIL_SITE_NAME = "Samspil"
 # calls to third parties from the admin, and the admin's CSP allows neither.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
-WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+# The portal's own address, for links in e-mails and exports (portal.core.links); `make run`
+# sets it from HOST and PORT. The Wagtail admin's e-mails use the same unless told otherwise.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default=SITE_URL)
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_CONTENT_LANGUAGES = [("da", "Dansk")]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

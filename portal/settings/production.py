@@ -17,6 +17,9 @@ if bench_run():
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+# Links in e-mails must reach the real site, never the development default.
+SITE_URL = env("SITE_URL")
+WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default=SITE_URL)
 SAMSPIL_CREATE_DEMO_USERS = False
 # Required: comma-separated Fernet keys (newest first) and the blind-index HMAC key.
 CPR_ENCRYPTION_KEYS = env.list("CPR_ENCRYPTION_KEYS")

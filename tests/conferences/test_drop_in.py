@@ -274,6 +274,7 @@ def test_the_session_page_and_the_calendar_do_not_grow_with_attendees_or_session
     w = world()
     drop_in = drop_in_hour(w, starts_in_minutes=0)
     verified_login(client, w.specialist)
+    _queries(client, _url(drop_in))  # warm the session and the menu's cache
     page, dashboard = _queries(client, _url(drop_in)), _queries(client, reverse("conferences:dashboard"))
     for n in range(8):
         services.drop_in_join(drop_in=drop_in, gp=member(w.practice, Role.GP, first_name=f"Læge{n}"))

@@ -37,6 +37,16 @@ def test_the_demo_site_has_what_the_issue_asks_for(client):
     response = client.get("/")
     assert response.status_code == 200
     assert "Retningslinjer" in response.content.decode()
+    # The footer's pages, as editable pages: contact, privacy, cookies, accessibility statement.
+    footer = response.content.decode().split('<footer class="footer samspil-footer">')[1]
+    for href, title in [
+        ("/kontakt/", "Kontakt"),
+        ("/privatliv/", "Privatliv og patientdata"),
+        ("/cookies/", "Cookies"),
+        ("/tilgaengelighed/", "Tilgængelighedserklæring"),
+    ]:
+        assert f'<a href="{href}">{title}</a>' in footer
+        assert client.get(href).status_code == 200
 
 
 def test_loading_twice_changes_nothing_in_number():
@@ -78,5 +88,6 @@ def _production_env(monkeypatch):
     # Importing the production module needs its required variables.
     monkeypatch.setenv("SECRET_KEY", "x" * 50)
     monkeypatch.setenv("ALLOWED_HOSTS", "samspil.example")
+    monkeypatch.setenv("SITE_URL", "https://samspil.example")
     monkeypatch.setenv("CPR_ENCRYPTION_KEYS", "c2Ftc3BpbC10ZXN0LW9ubHktbm90LXNlY3JldC1rZXk=")
     monkeypatch.setenv("CPR_BLIND_INDEX_KEY", "x" * 40)

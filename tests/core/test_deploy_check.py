@@ -16,6 +16,7 @@ def production_environment() -> dict:
     env.update(
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="samspil.example",
+        SITE_URL="https://samspil.example",
         CPR_ENCRYPTION_KEYS=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         CPR_BLIND_INDEX_KEY=secrets.token_urlsafe(48),
     )

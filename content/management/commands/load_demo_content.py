@@ -13,7 +13,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from content.services import section_ensure, site_home_ensure
+from content.demo_information import PAGES as INFORMATION_PAGES
+from content.services import information_page_ensure, section_ensure, site_home_ensure
 from portal.accounts.demo import DEMO_PASSWORD, demo_organisations_load, demo_users_load
 from portal.conferences.demo import demo_conferences_load
 from portal.correspondence.demo import demo_correspondence_load
@@ -45,6 +46,8 @@ class Command(BaseCommand):
         home = site_home_ensure(title="Samspil", intro=HOME_INTRO)
         for slug, title, intro in SECTIONS:
             section_ensure(home=home, slug=slug, title=title, intro=intro)
+        for slug, title, markdown in INFORMATION_PAGES:
+            information_page_ensure(home=home, slug=slug, title=title, markdown=markdown)
         call_command("import_markdown", str(DEMO_FOLDER), publish=True, no_progress=True, stdout=self.stdout)
         orgs = demo_organisations_load()
         self.stdout.write(f"Organisationer: {len(orgs)}")
