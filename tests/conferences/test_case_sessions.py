@@ -634,3 +634,52 @@ def test_the_session_list_does_not_grow_with_sessions(django_assert_num_queries)
             (s.organiser.get_full_name(), s.specialty.name, s.is_signed_up, s.case_count)
             for s in sessions.upcoming
         ]
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"title": "Om 010203-1234"},
+        {"title": "x" * 201},
+        {"video_url": "javascript:alert(1)"},
+        {"max_cases": "999"},
+        {"starts_at": "i går"},
+        {"starts_at": "2001-01-01T10:00"},
+    ],
+)
+def test_a_bad_session_over_http_is_400_with_nothing_saved(changes):
+    w = world()
+    client = Client()
+    verified_login(client, w.specialist)
+    data = {
+        "department": w.department.pk,
+        "title": "Hjertesvigt",
+        "starts_at": "2099-03-01T15:00",
+        "duration_minutes": 90,
+        "video_url": "https://video.example.dk/cs",
+        "max_cases": 4,
+        **changes,
+    }
+    response = client.post(reverse("conferences:case_session_new"), data)
+    assert response.status_code == 400
+    assert "Casekonferencen blev ikke planlagt" in response.content.decode()
+    assert not CaseSession.objects.exists()
+
+
+def test_oversized_minutes_over_http_are_400_and_save_nothing():
+    w = world()
+    session = case_session(w)
+    case = session_case(session, w.gp)
+    services.session_case_accept(case=case, actor=w.specialist)
+    move_to_past(session)
+    client = Client()
+    verified_login(client, w.specialist)
+    response = client.post(
+        _url(session, "case_session_minutes"),
+        {"minutes": "x" * 8001, f"answer_{case.public_id}": "Svar", "action": "publish"},
+    )
+    assert response.status_code == 400
+    assert "Referatet blev ikke gemt" in response.content.decode()
+    case.refresh_from_db()
+    session.refresh_from_db()
+    assert case.answer == "" and session.minutes_published_at is None

@@ -6,9 +6,9 @@ from django.utils import timezone
 from portal.accounts.demo import demo_organisations_load, demo_users_load
 from portal.accounts.models import HealthCouncilArea, Specialty
 from portal.conferences import selectors
+from portal.conferences.case_session_selectors import case_sessions_for
 from portal.conferences.demo import demo_conferences_load
 from portal.conferences.drop_in_selectors import drop_in_calendar
-from portal.conferences.case_session_selectors import case_sessions_for
 from portal.conferences.models import CaseSession, Conference, DropInHour, DutyPeriod, SessionCase
 
 pytestmark = pytest.mark.django_db
