@@ -683,3 +683,25 @@ def test_oversized_minutes_over_http_are_400_and_save_nothing():
     case.refresh_from_db()
     session.refresh_from_db()
     assert case.answer == "" and session.minutes_published_at is None
+
+
+def test_editors_find_the_faq_draft_in_the_wagtail_admin(faq_section):
+    from django.contrib.auth.models import Group
+
+    w = world()
+    session = case_session(w)
+    case = session_case(session, w.gp, question="Hvornår seponere furosemid?")
+    _published(w, session, case)
+    page = services.session_case_promote_to_faq(case=case, actor=w.specialist)
+    editor = UserFactory()
+    editor.groups.add(Group.objects.get(name="Moderators"))
+    client = Client()
+    verified_login(client, editor)
+    listing = client.get(f"/admin/pages/{faq_section.pk}/")
+    assert listing.status_code == 200
+    assert "Hvornår seponere furosemid?" in listing.content.decode()
+    assert client.get(f"/admin/pages/{page.pk}/edit/").status_code == 200
+    # Not on the public site until an editor publishes it.
+    home_path = faq_section.get_parent().url_path
+    assert Client().get(faq_section.url_path.replace(home_path, "/", 1)).status_code == 200
+    assert Client().get(page.url_path.replace(home_path, "/", 1)).status_code == 404
