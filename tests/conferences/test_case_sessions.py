@@ -705,3 +705,27 @@ def test_editors_find_the_faq_draft_in_the_wagtail_admin(faq_section):
     home_path = faq_section.get_parent().url_path
     assert Client().get(faq_section.url_path.replace(home_path, "/", 1)).status_code == 200
     assert Client().get(page.url_path.replace(home_path, "/", 1)).status_code == 404
+
+
+def test_the_session_page_selector_is_two_queries_and_the_rules_ask_none(django_assert_num_queries):
+    from portal.conferences.case_session_selectors import case_session_for_view, case_session_page
+
+    w = world()
+    session = case_session(w, max_cases=20)
+    for i in range(6):
+        gp = member(w.practice, Role.GP, first_name=f"Læge{i}")
+        case = session_case(session, gp, question=f"Spørgsmål {i}?")
+        if i % 2:
+            services.session_case_accept(case=case, actor=w.specialist)
+    session = case_session_for_view().get(pk=session.pk)
+    viewer = type(w.gp).objects.get(pk=w.gp.pk)
+    viewer._accounts_memberships = None
+    with django_assert_num_queries(2):  # participants, cases
+        page = case_session_page(session)
+    assert len(page.participants) == 6 and len(page.agenda) == 3
+    viewer.has_perm("conferences.view_casesession", session)  # loads the memberships once
+    with django_assert_num_queries(0):
+        [
+            (c.submitter.get_full_name(), viewer.has_perm("conferences.view_sessioncase", c))
+            for c in page.cases
+        ]
