@@ -57,3 +57,43 @@ def information_page_ensure(*, home: HomePage, slug: str, title: str, markdown: 
         )
         page.save_revision().publish()
     return page
+
+
+FAQ_SECTION_SLUG = "spoergsmaal-og-svar"
+
+
+@transaction.atomic
+def faq_draft_create(*, title: str, question: str, answer_markdown: str, summary: str = "", owner=None):
+    """An unpublished FAQ page (one question and answer) under the FAQ section, for editors.
+
+    A draft only: ``live=False`` and a saved revision, never published here, so it waits in
+    the Wagtail admin's page listing and "Pages awaiting moderation"-style reports until an
+    editor reviews and publishes it. Returns None when the site has no FAQ section.
+    """
+    from content.models import FaqPage
+    from content.text import danish_slug
+
+    section = SectionIndexPage.objects.filter(slug=FAQ_SECTION_SLUG).first()
+    if section is None:
+        return None
+    base = danish_slug(title, 60) or "spoergsmaal"
+    taken = set(section.get_children().values_list("slug", flat=True))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    page = FaqPage(title=title[:255], slug=slug, summary=summary[:800], live=False, owner=owner)
+    page.items = FaqPage._meta.get_field("items").to_python(
+        [
+            {
+                "type": "item",
+                "value": {
+                    "question": question[:300],
+                    "anchor": "",
+                    "answer": [{"type": "markdown", "value": answer_markdown}],
+                },
+            }
+        ]
+    )
+    section.add_child(instance=page)
+    page.save_revision(user=owner, log_action=True)
+    return page

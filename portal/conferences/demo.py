@@ -1,5 +1,6 @@
-"""Demo conferences for `make run`: a roster for the demo area, a conference in every state and
-a drop-in hour today.
+"""Demo conferences for `make run`: a roster for the demo area, a conference in every state,
+a drop-in hour today, and two joint case sessions (one upcoming with two submitted cases, one
+held with published minutes).
 
 Only with demo users (development). Idempotent: duty periods are recognised by specialist
 and start, conferences by requester and topic. The CPR number is fictitious.
@@ -12,8 +13,9 @@ from django.utils import timezone
 
 from portal.accounts.models import User
 
+from . import case_session_services
 from .drop_in_services import drop_in_publish
-from .models import Conference, DropInHour, DutyPeriod
+from .models import CaseSession, Conference, DropInHour, DutyPeriod
 from .questions import questions_for
 from .services import (
     conference_accept,
@@ -82,6 +84,82 @@ def _drop_in_today(specialist: User, department) -> DropInHour:
     )
 
 
+CASE_SESSION_VIDEO_URL = "https://video.samspil.test/casekonference-geriatri"
+UPCOMING_SESSION = "Medicingennemgang hos den skrøbelige ældre"
+HELD_SESSION = "Fald og svimmelhed hos ældre"
+
+
+def _at_15(days: int) -> datetime:
+    day = timezone.localdate() + timedelta(days=days)
+    return timezone.make_aware(datetime.combine(day, time(15, 0)))
+
+
+def _case_sessions(specialist: User, department, gp: User) -> None:
+    """An upcoming session with two submitted cases, and a held one with published minutes.
+
+    Sessions are planned ahead and cases submitted before the start, so the held session is
+    made as an upcoming one and then moved back a week before its minutes are written.
+    Recognised by organiser and theme.
+    """
+    titles = set(CaseSession.objects.filter(organiser=specialist).values_list("title", flat=True))
+    if UPCOMING_SESSION not in titles:
+        session = case_session_services.case_session_plan(
+            organiser=specialist,
+            department=department,
+            title=UPCOMING_SESSION,
+            starts_at=_at_15(7),
+            video_url=CASE_SESSION_VIDEO_URL,
+            max_cases=5,
+        )
+        for question, description, age_band, sex in (
+            (
+                "Hvilke præparater bør seponeres først?",
+                "Kvinde i 80'erne med 14 faste præparater, faldtendens og let kognitiv svækkelse. "
+                "Bor alene med hjemmepleje.",
+                "80+",
+                "female",
+            ),
+            (
+                "Statin efter 85 år: fortsætte eller stoppe?",
+                "Mand med iskæmisk hjertesygdom for 10 år siden, nu skrøbelig (CFS 6) og vægttab.",
+                "80+",
+                "male",
+            ),
+        ):
+            case_session_services.session_case_submit(
+                session=session, gp=gp, question=question, description=description, age_band=age_band, sex=sex
+            )
+    if HELD_SESSION not in titles:
+        session = case_session_services.case_session_plan(
+            organiser=specialist,
+            department=department,
+            title=HELD_SESSION,
+            starts_at=_at_15(1),
+            video_url=CASE_SESSION_VIDEO_URL,
+        )
+        case = case_session_services.session_case_submit(
+            session=session,
+            gp=gp,
+            question="Ortostatisk hypotension: hvornår reducere antihypertensiva?",
+            description="Kvinde i 80'erne, BT 150/85 siddende og 115/70 stående, to fald i år.",
+            age_band="80+",
+            sex="female",
+        )
+        case_session_services.session_case_accept(case=case, actor=specialist)
+        CaseSession.objects.filter(pk=session.pk).update(starts_at=_at_15(-7))
+        session.refresh_from_db()
+        case_session_services.case_session_minutes_save(
+            session=session,
+            actor=specialist,
+            minutes="Vi gennemgik **ortostatisk BT-måling** i praksis og aftalte en fælles tjekliste.",
+            answers={
+                str(case.public_id): "Mål BT liggende og efter 1 og 3 minutters stående. "
+                "Ved fald over 20/10 mmHg: reducer først diuretika og alfablokkere."
+            },
+            publish=True,
+        )
+
+
 @transaction.atomic
 def demo_conferences_load() -> int:
     """Create the demo roster and conferences that are missing; returns how many conferences exist."""
@@ -95,6 +173,7 @@ def demo_conferences_load() -> int:
         return 0
     _roster(specialist, department)
     _drop_in_today(specialist, department)
+    _case_sessions(specialist, department, gp)
     now = timezone.now()
     topics = set(Conference.objects.filter(requester__in=[gp, specialist]).values_list("topic", flat=True))
 

@@ -10,6 +10,16 @@ from portal.accounts.models import Organisation, Specialty
 from portal.patients.cpr import POSSIBLE_TYPO_HINT, validate_cpr
 
 from .models import (
+    CASE_ANSWER_MAX_LENGTH,
+    CASE_DECLINE_REASON_MAX_LENGTH,
+    CASE_DESCRIPTION_MAX_LENGTH,
+    CASE_QUESTION_MAX_LENGTH,
+    CASE_SESSION_DEFAULT_MINUTES,
+    CASE_SESSION_MAX_CASES_LIMIT,
+    CASE_SESSION_MAX_MINUTES,
+    CASE_SESSION_MIN_MINUTES,
+    CASE_SESSION_MINUTES_MAX_LENGTH,
+    CASE_SESSION_TITLE_MAX_LENGTH,
     DIAGNOSES_MAX,
     DIAGNOSIS_TEXT_MAX_LENGTH,
     DROP_IN_DEFAULT_MINUTES,
@@ -22,6 +32,7 @@ from .models import (
     VISIT_PURPOSE_MAX_LENGTH,
     Conference,
     PatientOverview,
+    SessionCase,
     icd10_validator,
 )
 from .questions import ANSWER_MAX_LENGTH, questions_for
@@ -313,3 +324,122 @@ class VisitRecordForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Who took part, what was discussed, what was agreed."),
     )
+
+
+# --- Joint case sessions -------------------------------------------------------------------------
+
+
+class CaseSessionForm(forms.Form):
+    """A conference specialist plans a joint case session of a department's specialty."""
+
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Organisation.objects.none(), empty_label=None
+    )
+    title = forms.CharField(
+        label=_("Theme"),
+        max_length=CASE_SESSION_TITLE_MAX_LENGTH,
+        help_text=_("For example: heart failure in the frail elderly."),
+    )
+    starts_at = forms.DateTimeField(
+        label=_("Starts"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("Length in minutes"),
+        initial=CASE_SESSION_DEFAULT_MINUTES,
+        min_value=CASE_SESSION_MIN_MINUTES,
+        max_value=CASE_SESSION_MAX_MINUTES,
+    )
+    video_url = forms.URLField(
+        label=_("Video link"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("An https:// address of the video room."),
+    )
+    max_cases = forms.IntegerField(
+        label=_("Most cases"), initial=6, min_value=1, max_value=CASE_SESSION_MAX_CASES_LIMIT
+    )
+
+    def __init__(self, *args, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Organisation.objects.filter(
+            pk__in=[d.pk for d in departments]
+        ).select_related("parent")
+        self.single_department = len(departments) == 1
+        if departments:
+            self.initial.setdefault("department", departments[0].pk)
+
+    def clean_video_url(self):
+        url = self.cleaned_data["video_url"]
+        if not url.lower().startswith("https://"):
+            raise ValidationError(_("The video link must be an https:// address."))
+        return url
+
+
+class SessionCaseForm(forms.Form):
+    """An anonymised case: no CPR number, no name (the service refuses CPR-shaped text)."""
+
+    question = forms.CharField(
+        label=_("Your question"),
+        max_length=CASE_QUESTION_MAX_LENGTH,
+        help_text=_("What you would like the session to answer."),
+    )
+    description = forms.CharField(
+        label=_("Short case description"),
+        max_length=CASE_DESCRIPTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Anonymised: no CPR number, name, address or dates that identify the patient. "
+            "Markdown is allowed."
+        ),
+    )
+    age_band = forms.ChoiceField(
+        label=_("Age band (optional)"),
+        choices=[("", _("Not stated")), *SessionCase.AgeBand.choices],
+        required=False,
+    )
+    sex = forms.ChoiceField(
+        label=_("Sex (optional)"), choices=[("", _("Not stated")), *SessionCase.Sex.choices], required=False
+    )
+
+
+class CaseDeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (the GP sees it)"),
+        max_length=CASE_DECLINE_REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CaseSessionMinutesForm(forms.Form):
+    """The general minutes and one answer per case on the agenda (``answer_<public id>``)."""
+
+    minutes = forms.CharField(
+        label=_("General minutes"),
+        max_length=CASE_SESSION_MINUTES_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Markdown is allowed. Participants see the minutes once published."),
+    )
+
+    def __init__(self, *args, agenda, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.answer_names = []
+        for case in agenda:
+            name = f"answer_{case.public_id}"
+            self.fields[name] = forms.CharField(
+                label=_("Answer to case %(number)s: %(question)s")
+                % {"number": case.agenda_position, "question": case.question},
+                max_length=CASE_ANSWER_MAX_LENGTH,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 4}),
+            )
+            self.initial.setdefault(name, case.answer)
+            self.answer_names.append(name)
+
+    def answer_fields(self):
+        return [self[name] for name in self.answer_names]
+
+    def answers(self) -> dict[str, str]:
+        return {name.removeprefix("answer_"): self.cleaned_data.get(name, "") for name in self.answer_names}

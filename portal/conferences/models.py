@@ -541,3 +541,188 @@ class PracticeVisit(models.Model):
 
     def __str__(self):
         return f"{self.practice} {self.starts_at:%Y-%m-%d}"
+
+
+# --- Joint case sessions -----------------------------------------------------------------------
+
+CASE_SESSION_DEFAULT_MINUTES = 90
+CASE_SESSION_MIN_MINUTES, CASE_SESSION_MAX_MINUTES = 30, 240
+CASE_SESSION_TITLE_MAX_LENGTH = 200
+CASE_SESSION_MAX_CASES_LIMIT = 20
+CASE_QUESTION_MAX_LENGTH = 300
+CASE_DESCRIPTION_MAX_LENGTH = 4_000
+CASE_ANSWER_MAX_LENGTH = 4_000
+CASE_DECLINE_REASON_MAX_LENGTH = 500
+CASE_SESSION_MINUTES_MAX_LENGTH = 8_000
+
+
+class CaseSession(models.Model):
+    """A planned joint case session (fælles casekonference, ECHO-like).
+
+    A conference specialist of a department plans it for the department's specialty in its
+    hospital's health council area; the GPs of that area sign up and submit anonymised cases
+    ahead. The organiser puts cases on the agenda (or declines them with a reason), and after
+    the session writes an answer per case and general minutes, published to the participants.
+    No patient belongs to a session: cases carry no patient link and no CPR number
+    (``anonymity.py``).
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("organiser")
+    )
+    department = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("department")
+    )
+    specialty = models.ForeignKey(
+        Specialty, on_delete=models.PROTECT, related_name="+", verbose_name=_("specialty")
+    )
+    health_council_area = models.ForeignKey(
+        HealthCouncilArea, on_delete=models.PROTECT, related_name="+", verbose_name=_("health council area")
+    )
+    title = models.CharField(_("theme"), max_length=CASE_SESSION_TITLE_MAX_LENGTH)
+    starts_at = models.DateTimeField(_("starts"))
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("length in minutes"),
+        default=CASE_SESSION_DEFAULT_MINUTES,
+        validators=[MinValueValidator(CASE_SESSION_MIN_MINUTES), MaxValueValidator(CASE_SESSION_MAX_MINUTES)],
+    )
+    video_url = models.URLField(_("video link"), max_length=500, validators=[https_validator])
+    max_cases = models.PositiveSmallIntegerField(
+        _("most cases"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(CASE_SESSION_MAX_CASES_LIMIT)],
+    )
+    minutes = models.TextField(_("general minutes"), max_length=CASE_SESSION_MINUTES_MAX_LENGTH, blank=True)
+    minutes_published_at = models.DateTimeField(_("minutes published"), null=True, blank=True)
+    created_at = models.DateTimeField(_("planned"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("joint case session")
+        verbose_name_plural = _("joint case sessions")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    duration_minutes__gte=CASE_SESSION_MIN_MINUTES,
+                    duration_minutes__lte=CASE_SESSION_MAX_MINUTES,
+                ),
+                name="case_session_length_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_cases__gte=1, max_cases__lte=CASE_SESSION_MAX_CASES_LIMIT),
+                name="case_session_cap_in_range",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["health_council_area", "starts_at"], name="case_session_area_idx"),
+            models.Index(fields=["organiser", "starts_at"], name="case_session_organiser_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def ends_at(self):
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+    def has_started(self, now=None) -> bool:
+        return (now or timezone.now()) >= self.starts_at
+
+    @property
+    def minutes_published(self) -> bool:
+        return self.minutes_published_at is not None
+
+
+class CaseSessionParticipant(models.Model):
+    """A GP signed up for a joint case session (submitting a case signs you up)."""
+
+    session = models.ForeignKey(CaseSession, on_delete=models.CASCADE, related_name="participants")
+    gp = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("general practitioner"),
+    )
+    signed_up_at = models.DateTimeField(_("signed up"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("case session participant")
+        verbose_name_plural = _("case session participants")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "gp"], name="case_session_one_sign_up_per_gp")
+        ]
+        indexes = [models.Index(fields=["gp", "session"], name="case_session_gp_idx")]
+
+    def __str__(self):
+        return f"{self.gp} @ {self.session}"
+
+
+class SessionCase(models.Model):
+    """An anonymised case a GP brings to a joint case session: a question and a short description.
+
+    No patient link and no CPR number (refused on every write); age band and sex optional.
+    *Submitted*, then *accepted* onto the agenda at ``agenda_position`` or *declined* with a
+    reason the submitter sees. After the session the organiser writes the ``answer``.
+    """
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        ACCEPTED = "accepted", _("On the agenda")
+        DECLINED = "declined", _("Declined")
+
+    class AgeBand(models.TextChoices):
+        CHILD = "0-17", _("0–17 years")
+        YOUNG = "18-39", _("18–39 years")
+        MIDDLE = "40-64", _("40–64 years")
+        OLDER = "65-79", _("65–79 years")
+        OLDEST = "80+", _("80 years or older")
+
+    class Sex(models.TextChoices):
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    session = models.ForeignKey(CaseSession, on_delete=models.CASCADE, related_name="cases")
+    submitter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by")
+    )
+    question = models.CharField(_("question"), max_length=CASE_QUESTION_MAX_LENGTH)
+    description = models.TextField(_("case description"), max_length=CASE_DESCRIPTION_MAX_LENGTH)
+    age_band = models.CharField(_("age band"), max_length=6, choices=AgeBand.choices, blank=True)
+    sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    agenda_position = models.PositiveSmallIntegerField(_("place on the agenda"), null=True, blank=True)
+    decline_reason = models.CharField(
+        _("reason for declining"), max_length=CASE_DECLINE_REASON_MAX_LENGTH, blank=True
+    )
+    answer = models.TextField(_("answer"), max_length=CASE_ANSWER_MAX_LENGTH, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    # The Wagtail page id of the FAQ draft made from this case, if any (no FK: content is
+    # another app's; the id is only used to link the organiser to the draft).
+    faq_draft_page_id = models.PositiveIntegerField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("case for a case session")
+        verbose_name_plural = _("cases for case sessions")
+        ordering = ["submitted_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="submitted", agenda_position__isnull=True, decided_at__isnull=True)
+                | Q(status="accepted", agenda_position__isnull=False, decided_at__isnull=False)
+                | (
+                    Q(status="declined", agenda_position__isnull=True, decided_at__isnull=False)
+                    & ~Q(decline_reason="")
+                ),
+                name="session_case_status_fields",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["session", "status"], name="session_case_status_idx"),
+            models.Index(fields=["submitter", "session"], name="session_case_submitter_idx"),
+        ]
+
+    def __str__(self):
+        return f"SessionCase {self.pk}"

@@ -6,7 +6,8 @@ number, because e-mail leaves our control. Keys make each e-mail idempotent.
 
 import logging
 
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import User
@@ -140,3 +141,34 @@ def note_written(conference: Conference) -> None:
             ],
             link=conference_link(conference),
         )
+
+
+def case_session_link(session) -> str:
+    return absolute_reverse("conferences:case_session", public_id=session.public_id)
+
+
+def case_session_minutes_published(session) -> None:
+    """The minutes of a joint case session are out: to everyone signed up (submitters are).
+
+    The theme and the department only; no question, case or answer leaves in the e-mail.
+    """
+    from .models import SessionCase
+
+    participants = User.objects.filter(pk__in=session.participants.values("gp_id")) | User.objects.filter(
+        pk__in=SessionCase.objects.filter(session=session).values("submitter_id")
+    )
+    with translation.override("da"):
+        if not _send(
+            key=f"case_session_minutes:{session.public_id}",
+            users=list(participants.distinct()),
+            subject=_("Minutes of a joint case session in Samspil"),
+            lines=[
+                _("%(department)s has published the minutes of the joint case session on %(date)s.")
+                % {
+                    "department": session.department,
+                    "date": date_format(timezone.localtime(session.starts_at), "DATE_FORMAT"),
+                }
+            ],
+            link=case_session_link(session),
+        ):
+            logger.info("conferences: case session %s had no participants to tell", session.pk)

@@ -13,7 +13,17 @@ import rules
 from portal.accounts.roles import Role
 from portal.accounts.selectors import memberships_for_user, user_has_role_in, user_is_clinician
 
-from .models import Conference, DropInAttendance, DropInHour, DutyPeriod, PatientOverview, PracticeVisit
+from .models import (
+    CaseSession,
+    CaseSessionParticipant,
+    Conference,
+    DropInAttendance,
+    DropInHour,
+    DutyPeriod,
+    PatientOverview,
+    PracticeVisit,
+    SessionCase,
+)
 
 
 def is_practice_gp(user, practice_id: int | None) -> bool:
@@ -193,3 +203,88 @@ def visit_is_planned(user, visit) -> bool:
 rules.add_perm("conferences.add_practicevisit", can_publish_drop_in)  # a hospital specialist
 rules.add_perm("conferences.view_practicevisit", is_visit_participant)
 rules.add_perm("conferences.change_practicevisit", is_visit_participant & visit_is_planned)
+
+
+# --- Joint case sessions ---------------------------------------------------------------------------
+# The session (time, theme, organiser) is for its organiser, the GPs of its area and those signed
+# up. Case text is clinical, even anonymised: the organiser, the submitter, and the participants
+# once the organiser has put the case on the agenda. The minutes (answers per case) go to the
+# organiser, and to the participants once published.
+
+
+def _is_organiser(user, session) -> bool:
+    return isinstance(session, CaseSession) and user.is_authenticated and session.organiser_id == user.pk
+
+
+def _is_session_participant(user, session) -> bool:
+    """Signed up. Views pass the participants in (``_participant_ids``) to save a query."""
+    if not isinstance(session, CaseSession) or not user.is_authenticated:
+        return False
+    participant_ids = getattr(session, "_participant_ids", None)
+    if participant_ids is not None:
+        return user.pk in participant_ids
+    return CaseSessionParticipant.objects.filter(session=session, gp=user).exists()
+
+
+@rules.predicate
+def is_case_session_organiser(user, session) -> bool:
+    return _is_organiser(user, session)
+
+
+@rules.predicate
+def is_case_session_area_gp(user, session) -> bool:
+    return (
+        isinstance(session, CaseSession)
+        and user.is_authenticated
+        and session.health_council_area_id in gp_area_ids(user)
+    )
+
+
+@rules.predicate
+def is_case_session_participant(user, session) -> bool:
+    return _is_session_participant(user, session)
+
+
+@rules.predicate
+def case_session_not_started(user, session) -> bool:
+    return isinstance(session, CaseSession) and not session.has_started()
+
+
+@rules.predicate
+def case_session_minutes_published(user, session) -> bool:
+    return isinstance(session, CaseSession) and session.minutes_published
+
+
+@rules.predicate
+def can_plan_case_session(user) -> bool:
+    """A hospital specialist with the conference-specialist flag in some department."""
+    return user.is_authenticated and any(
+        m.role == Role.HOSPITAL_SPECIALIST and m.is_conference_specialist for m in memberships_for_user(user)
+    )
+
+
+@rules.predicate
+def can_see_session_case(user, case) -> bool:
+    if not isinstance(case, SessionCase) or not user.is_authenticated:
+        return False
+    session = case.session
+    return (
+        case.submitter_id == user.pk
+        or _is_organiser(user, session)
+        or (case.status == SessionCase.Status.ACCEPTED and _is_session_participant(user, session))
+    )
+
+
+rules.add_perm("conferences.add_casesession", can_plan_case_session)
+rules.add_perm(
+    "conferences.view_casesession",
+    is_case_session_organiser | is_case_session_area_gp | is_case_session_participant,
+)
+rules.add_perm("conferences.attend_casesession", is_case_session_area_gp & case_session_not_started)
+rules.add_perm("conferences.add_sessioncase", is_case_session_area_gp & case_session_not_started)
+rules.add_perm("conferences.change_casesession", is_case_session_organiser)
+rules.add_perm(
+    "conferences.view_casesession_minutes",
+    is_case_session_organiser | (is_case_session_participant & case_session_minutes_published),
+)
+rules.add_perm("conferences.view_sessioncase", can_see_session_case)

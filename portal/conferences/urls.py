@@ -1,5 +1,5 @@
 """/konferencer/: the dashboard, who is on duty, requests, a conference, its notes and overview,
-the drop-in hours with their calendar feeds, practice visits, and the quality figures.
+the drop-in hours with their calendar feeds, practice visits, joint case sessions, and the quality figures.
 
 Conferences are addressed by their random ``public_id``; a segment that is not a UUID
 does not match and ends in 404.
@@ -7,7 +7,7 @@ does not match and ends in 404.
 
 from django.urls import path
 
-from . import drop_in_views, views, visit_views
+from . import case_session_views, drop_in_views, views, visit_views
 
 app_name = "conferences"
 
@@ -37,6 +37,38 @@ urlpatterns = [
     path("drop-in/<uuid:public_id>/", drop_in_views.drop_in_detail, name="drop_in"),
     path("drop-in/<uuid:public_id>/tilmeld/", drop_in_views.drop_in_sign_up, name="drop_in_sign_up"),
     path("drop-in/<uuid:public_id>/deltag/", drop_in_views.drop_in_join, name="drop_in_join"),
+    path("casekonferencer/", case_session_views.case_session_list, name="case_sessions"),
+    path("casekonferencer/ny/", case_session_views.case_session_new, name="case_session_new"),
+    path("casekonferencer/<uuid:public_id>/", case_session_views.case_session_detail, name="case_session"),
+    path(
+        "casekonferencer/<uuid:public_id>/tilmeld/",
+        case_session_views.case_session_sign_up,
+        name="case_session_sign_up",
+    ),
+    path("casekonferencer/<uuid:public_id>/sag/", case_session_views.session_case_submit, name="case_submit"),
+    path(
+        "casekonferencer/<uuid:public_id>/referat/",
+        case_session_views.case_session_minutes,
+        name="case_session_minutes",
+    ),
+    path(
+        "casekonferencer/sag/<uuid:public_id>/accepter/",
+        case_session_views.session_case_accept,
+        name="case_accept",
+    ),
+    path(
+        "casekonferencer/sag/<uuid:public_id>/afvis/",
+        case_session_views.session_case_decline,
+        name="case_decline",
+    ),
+    path(
+        "casekonferencer/sag/<uuid:public_id>/flyt/", case_session_views.session_case_move, name="case_move"
+    ),
+    path(
+        "casekonferencer/sag/<uuid:public_id>/faq/",
+        case_session_views.session_case_promote,
+        name="case_promote",
+    ),
     path("besoeg/ny/", visit_views.visit_new, name="visit_new"),
     path("besoeg/<uuid:public_id>/", visit_views.visit_detail, name="visit"),
     path("besoeg/<uuid:public_id>/registrer/", visit_views.visit_record, name="visit_record"),

@@ -145,3 +145,45 @@ def drop_in_hour(w: World, *, starts_in_minutes: float = 60, host: User | None =
         title=kwargs.pop("title", "Demens"),
         now=min(now, starts),
     )
+
+
+def case_session(w: World, *, starts_in_minutes: float = 24 * 60, organiser: User | None = None, **kwargs):
+    """A joint case session of the world's geriatric department, ``starts_in_minutes`` ahead."""
+    from portal.conferences.case_session_services import case_session_plan
+
+    return case_session_plan(
+        organiser=organiser or w.specialist,
+        department=w.department,
+        title=kwargs.pop("title", "Hjertesvigt hos den skrøbelige ældre"),
+        starts_at=timezone.now() + timedelta(minutes=starts_in_minutes),
+        video_url=kwargs.pop("video_url", "https://video.example.dk/casekonference"),
+        duration_minutes=kwargs.pop("duration_minutes", 90),
+        max_cases=kwargs.pop("max_cases", 6),
+        **kwargs,
+    )
+
+
+def session_case(session, gp: User, *, question: str = "Skal vi seponere diuretika?", **kwargs):
+    from portal.conferences.case_session_services import session_case_submit
+
+    return session_case_submit(
+        session=session,
+        gp=gp,
+        question=question,
+        description=kwargs.pop(
+            "description", "Kvinde i 80'erne, EF 35 %, fald og svimmelhed.\nDosis <i.v.> 5 mg."
+        ),
+        age_band=kwargs.pop("age_band", "80+"),
+        sex=kwargs.pop("sex", "female"),
+    )
+
+
+def move_to_past(session, *, minutes_ago: float = 120):
+    """The session as if it had taken place: it is planned ahead, so tests move it back."""
+    from portal.conferences.models import CaseSession
+
+    CaseSession.objects.filter(pk=session.pk).update(
+        starts_at=timezone.now() - timedelta(minutes=minutes_ago)
+    )
+    session.refresh_from_db()
+    return session

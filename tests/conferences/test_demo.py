@@ -6,9 +6,10 @@ from django.utils import timezone
 from portal.accounts.demo import demo_organisations_load, demo_users_load
 from portal.accounts.models import HealthCouncilArea, Specialty
 from portal.conferences import selectors
+from portal.conferences.case_session_selectors import case_sessions_for
 from portal.conferences.demo import demo_conferences_load
 from portal.conferences.drop_in_selectors import drop_in_calendar
-from portal.conferences.models import Conference, DropInHour, DutyPeriod
+from portal.conferences.models import CaseSession, Conference, DropInHour, DutyPeriod, SessionCase
 
 pytestmark = pytest.mark.django_db
 
@@ -35,3 +36,11 @@ def test_the_demo_has_a_roster_and_conferences_in_every_state_and_loads_twice():
     assert timezone.localtime(drop_in.starts_at).date() == timezone.localdate()
     assert not drop_in.is_over()
     assert drop_in in drop_in_calendar(gp)
+    # Joint case sessions: one upcoming with two submitted cases, one held with published minutes.
+    assert CaseSession.objects.count() == 2
+    sessions = case_sessions_for(gp)
+    upcoming = sessions.upcoming[0]
+    assert SessionCase.objects.filter(session=upcoming, status="submitted").count() == 2
+    held = sessions.past[0]
+    assert held.minutes_published_at is not None
+    assert SessionCase.objects.get(session=held).answer

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.conferences.models import Conference, ConferenceNote, DropInAttendance, PatientOverview
-from tests.conferences.factories import drop_in_hour, on_duty, world
+from tests.conferences.factories import case_session, drop_in_hour, move_to_past, on_duty, world
 from tests.e2e.test_correspondence import _logged_in, _shot
 
 CPR = "070761-4285"
@@ -184,5 +184,66 @@ def test_a_gp_joins_a_drop_in_hour_from_the_calendar(chromium_browser, live_serv
     expect(sp.locator(".samspil-drop-in-joined")).to_contain_text("Grete Lægesen")
     _shot(sp, "conf-09-drop-in-who-is-there")
     axe_check(sp)
+    gp_context.close()
+    sp_context.close()
+
+
+def test_a_joint_case_session_from_case_to_published_minutes(
+    chromium_browser, live_server, slow_expect, axe_check
+):
+    from portal.conferences.models import SessionCase
+    from portal.outbox.models import OutboxEmail
+
+    w = world()
+    session = case_session(w, title="Hjertesvigt hos den skrøbelige ældre")
+    session_path = f"/konferencer/casekonferencer/{session.public_id}/"
+
+    # The GP finds the session from the conferences page and submits a case; a CPR number is refused.
+    gp_context, gp = _logged_in(chromium_browser, live_server, w.gp, "/konferencer/")
+    gp.locator("a.samspil-case-sessions-link").click()
+    row = gp.locator("tr.samspil-case-session-row", has_text="Hjertesvigt")
+    expect(row).to_be_visible()
+    axe_check(gp)
+    row.get_by_role("link").click()
+    expect(gp).to_have_url(live_server.url + session_path)
+    gp.locator("input[name=question]").fill("Kan furosemid seponeres?")
+    gp.locator("textarea[name=description]").fill("Kvinde, 070761-4285, EF 35 %, svimmel.")
+    gp.locator("form.samspil-case-form button[type=submit]").click()
+    expect(gp.locator(".form-error-message")).to_contain_text("CPR-nummer")
+    assert not SessionCase.objects.exists()
+    axe_check(gp)
+    gp.locator("textarea[name=description]").fill("Kvinde i 80'erne, EF 35 %, svimmel. Dosis <i.v.> 5 mg.")
+    gp.locator("select[name=age_band]").select_option("80+")
+    gp.locator("form.samspil-case-form button[type=submit]").click()
+    expect(gp.locator(".samspil-my-case")).to_contain_text("Indsendt")
+    _shot(gp, "conf-10-case-submitted")
+
+    # The specialist puts it on the agenda.
+    sp_context, sp = _logged_in(chromium_browser, live_server, w.specialist, session_path)
+    expect(sp.locator(".samspil-waiting-case")).to_contain_text("Dosis <i.v.> 5 mg.")
+    axe_check(sp)
+    sp.locator("form.samspil-case-accept button").click()
+    expect(sp.locator("#dagsorden .samspil-agenda-item")).to_contain_text("Kan furosemid seponeres?")
+    gp.reload()
+    expect(gp.locator(".samspil-my-case")).to_contain_text("På dagsordenen")
+
+    # After the session the specialist writes and publishes the minutes.
+    move_to_past(session)
+    sp.reload()
+    case = SessionCase.objects.get()
+    sp.locator(f"textarea[name=answer_{case.public_id}]").fill("Ja: halvér dosis, kontrol om 14 dage.")
+    sp.locator("textarea[name=minutes]").fill("Vi talte om **diuretika** hos skrøbelige.")
+    axe_check(sp)
+    sp.locator("button.samspil-minutes-publish").click()
+    expect(sp.locator(".samspil-minutes-text strong")).to_have_text("diuretika")
+    _shot(sp, "conf-11-minutes-published")
+
+    # The GP is told by e-mail (a link, no clinical text) and reads the minutes.
+    mail = OutboxEmail.objects.get(to=[w.gp.email])
+    assert session_path in mail.body and "furosemid" not in mail.body
+    gp.goto(live_server.url + session_path)
+    expect(gp.locator(".samspil-case-answer")).to_contain_text("halvér dosis")
+    expect(gp.locator(".samspil-minutes-text")).to_contain_text("diuretika")
+    axe_check(gp)
     gp_context.close()
     sp_context.close()
