@@ -30,6 +30,9 @@ PAGES = [
     ("search with results", "/soeg/?q=demens", 200),
     ("search without results", "/soeg/?q=xyzzyqwerty", 200),
     ("404 page", "/findes-ikke/", 404),
+    ("login page", "/log-ind/", 200),
+    ("information page (privacy)", "/privatliv/", 200),
+    ("information page with a table (cookies)", "/cookies/", 200),
 ]
 VIEWPORTS = [("desktop", {"width": 1280, "height": 900}), ("phone", {"width": 375, "height": 800})]
 
