@@ -138,6 +138,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 # "Mit overblik": after login (and the second factor) everyone lands on their own dashboard.
 LOGIN_REDIRECT_URL = "overview"
+# The Wagtail admin sends visitors without a session to the same login page (and back after).
+WAGTAILADMIN_LOGIN_URL = "/log-ind/"
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out user/IP before the password is even checked.
     "axes.backends.AxesStandaloneBackend",

@@ -125,3 +125,15 @@ def test_pages_behind_login_send_anonymous_visitors_to_the_portal_login(client):
     response = client.get("/overblik/")
     assert response.status_code == 302
     assert response["Location"] == "/log-ind/?next=/overblik/"
+
+
+def test_the_wagtail_admin_sends_visitors_to_the_portal_login_and_editors_back(client):
+    response = client.get("/admin/")
+    assert response.status_code == 302 and response["Location"] == "/log-ind/?next=/admin/"
+
+
+def test_a_clinician_sent_to_the_login_by_the_admin_lands_on_her_overview_not_in_a_loop(client, gp):
+    verified_login(client, gp)
+    response = client.get("/admin/", follow=True)
+    assert response.redirect_chain[-1][0] == reverse("overview")
+    assert "Kun redaktører og administratorer bruger redaktionen." in response.content.decode()

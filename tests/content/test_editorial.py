@@ -55,7 +55,7 @@ def test_review_report_exports_csv_with_the_next_review_date(client, editor):
 def test_review_report_is_closed_to_anonymous_visitors(client):
     response = client.get("/admin/reports/due-for-review/")
     assert response.status_code == 302
-    assert "/admin/login/" in response["Location"]
+    assert response["Location"] == "/log-ind/?next=/admin/reports/due-for-review/"
 
 
 def test_the_moderation_workflow_is_on_for_the_whole_site():
