@@ -44,15 +44,13 @@ class _ReferralBase(_PracticeMixin, forms.Form):
     def __init__(self, *args, practices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self._practice_field(list(practices))
-        self.fields.move_to_end("practice", last=False)
+        self.order_fields(["practice", *[name for name in self.fields if name != "practice"]])
         if not self.is_bound:
             self.initial.setdefault("client_token", uuid.uuid4())
 
 
 class DiagnosisReferralForm(_ReferralBase):
-    diagnosis_code = forms.CharField(
-        label=_("ICD-10 code"), max_length=10, validators=[icd10_validator], help_text=_("E.g. I48 or J44.1.")
-    )
+    diagnosis_code = forms.CharField(label=_("ICD-10 code"), max_length=10, help_text=_("E.g. I48 or J44.1."))
     diagnosis_text = forms.CharField(label=_("Diagnosis"), max_length=DIAGNOSIS_TEXT_MAX_LENGTH)
     destination_kind = forms.ChoiceField(
         label=_("Refer to"),
@@ -80,7 +78,10 @@ class DiagnosisReferralForm(_ReferralBase):
         self.fields["destination"].label_from_instance = str
 
     def clean_diagnosis_code(self):
-        return self.cleaned_data["diagnosis_code"].strip().upper()
+        # Upper-cased before the check: "j44.1" is what a GP types.
+        code = self.cleaned_data["diagnosis_code"].strip().upper()
+        icd10_validator(code)
+        return code
 
 
 class PackageReferralForm(_ReferralBase):
