@@ -377,7 +377,15 @@ def referral_action(request, public_id, action: str):
     if response is not None:
         return response
     messages.success(request, done)
-    return redirect(_url(referral))
+    return _after_action(request, referral)
+
+
+def _after_action(request, referral: Referral):
+    """Back to the referral, or to the worklist once a re-route took it out of the user's reach."""
+    referral.refresh_from_db()
+    if request.user.has_perm("referrals.view_referral", referral):
+        return redirect(_url(referral))
+    return redirect("referrals:worklist")
 
 
 @login_required
@@ -414,7 +422,7 @@ def handover_acknowledge(request, public_id):
         messages.success(request, _("You now hold the treatment responsibility."))
     else:
         messages.error(request, call.messages)
-    return redirect(_url(referral))
+    return _after_action(request, referral)
 
 
 @login_required
