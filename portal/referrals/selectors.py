@@ -217,15 +217,14 @@ def quality(*, since: datetime) -> tuple[list[DepartmentRow], list[VetoRow]]:
         by_referral[row[0]].append(row)
     for rows in by_referral.values():
         for index, (_ref, kind, at, org_id, to_id, actor_name) in enumerate(rows):
+            # The wait ends at the department's first decision; a re-route then starts the next one's.
+            if kind in ReferralEvent.DECISIONS and org_id and arrived.get(_ref, (None,))[0] == org_id:
+                waits[org_id].append(max(at - arrived.pop(_ref)[1], timedelta(0)))
             if kind in (ReferralEvent.Kind.REFERRED, ReferralEvent.Kind.REROUTED) and to_id:
                 received[to_id] += 1
                 arrived[_ref] = (to_id, at)
             if kind == ReferralEvent.Kind.REROUTED and org_id:
                 rerouted[org_id] += 1
-            if kind in ReferralEvent.DECISIONS and org_id and _ref in arrived and arrived[_ref][0] == org_id:
-                waits[org_id].append(max(at - arrived.pop(_ref)[1], timedelta(0)))
-                if kind == ReferralEvent.Kind.REROUTED:
-                    arrived[_ref] = (to_id, at)
             if kind == ReferralEvent.Kind.VETO:
                 vetoes[to_id] += 1
                 following = next((r for r in rows[index + 1 :] if r[1] not in _HANDOVER_KINDS), None)

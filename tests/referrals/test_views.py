@@ -254,3 +254,32 @@ def test_the_visitation_numbers_page(client):
     verified_login(client, w.gp)
     page = client.get(reverse("referrals:visitation")).content.decode()
     assert "70 11 31 31" in page and "Central visitation" in page
+
+
+def test_quality_counts_reroutes_per_department_and_hours_to_the_first_decision():
+    from portal.referrals.selectors import quality
+
+    w = world()
+    start = timezone.now() - timedelta(hours=10)
+    first = refer(w, now=start)
+    services.referral_reroute(
+        referral=first,
+        actor=w.specialist,
+        to_department=w.other_department,
+        reason_code="other",
+        reason="x",
+        now=start + timedelta(hours=2),
+    )
+    services.referral_accept(
+        referral=first,
+        actor=w.other_specialist,
+        appointment_start=timezone.now() + timedelta(days=1),
+        now=start + timedelta(hours=6),
+    )
+    departments, vetoes = quality(since=start - timedelta(hours=1))
+    rows = {row.organisation: row for row in departments}
+    assert (rows[w.department].received, rows[w.department].rerouted) == (1, 1)
+    assert rows[w.department].decision["median"] == pytest.approx(2.0)
+    assert (rows[w.other_department].received, rows[w.other_department].rerouted) == (1, 0)
+    assert rows[w.other_department].decision["median"] == pytest.approx(4.0)
+    assert vetoes == []
