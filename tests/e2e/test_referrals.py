@@ -124,3 +124,36 @@ def test_dialogue_then_return_and_the_veto(chromium_browser, live_server, slow_e
     expect(sp.locator("form.samspil-form-accept")).to_be_visible()
     gp_context.close()
     sp_context.close()
+
+
+def test_a_handover_of_responsibility_is_proposed_and_acknowledged(
+    chromium_browser, live_server, slow_expect
+):
+    w = world()
+    referral = refer(w, diagnosis_text="Palliativ lungekræft")
+    url = f"/henvisninger/{referral.public_id}/"
+
+    # The GP holds it and proposes handing it to the department; she keeps it until acknowledged.
+    gp_context, gp = _logged_in(chromium_browser, live_server, w.gp, url)
+    expect(gp.locator(".samspil-holder")).to_contain_text(w.practice.name)
+    form = gp.locator("form.samspil-propose-handover")
+    form.locator("select[name=to_organisation]").select_option(str(w.department.pk))
+    form.locator("button[type=submit]").click()
+    expect(gp.locator(".samspil-holder")).to_contain_text(w.practice.name)
+    expect(gp.locator(".samspil-holder")).to_contain_text("endnu ikke kvitteret")
+
+    # The department sees the offer on its worklist and acknowledges it on the referral.
+    sp_context, sp = _logged_in(chromium_browser, live_server, w.specialist, "/henvisninger/afdeling/")
+    sp.locator(".samspil-handovers a", has_text="Palliativ lungekræft").click()
+    sp.locator("form.samspil-acknowledge button[type=submit]").click()
+    expect(sp.locator(".samspil-holder")).to_contain_text(w.department.name)
+    _shot(sp, "ref-05-handover-acknowledged")
+
+    # Both see the one holder now.
+    gp.reload()
+    expect(gp.locator(".samspil-holder")).to_contain_text(w.department.name)
+    expect(gp.locator(".samspil-holder")).not_to_contain_text("endnu ikke kvitteret")
+    referral.refresh_from_db()
+    assert referral.responsible_organisation == w.department
+    gp_context.close()
+    sp_context.close()
