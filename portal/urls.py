@@ -20,6 +20,7 @@ urlpatterns = [
     path("overblik/", include("portal.overview.urls")),
     path("korrespondance/", include("portal.correspondence.urls")),
     path("konferencer/", include("portal.conferences.urls")),
+    path("henvisninger/", include("portal.referrals.urls")),
 ]
 
 if settings.OIDC_ENABLED:

@@ -294,3 +294,17 @@ def reply_time_quality(*, since: datetime, until: datetime | None = None) -> lis
     ]
     rows.sort(key=lambda row: (row.organisation.kind, str(row.organisation)))
     return rows
+
+
+# --- For other modules (referrals): small reads that keep them out of correspondence's models.
+
+
+def organisation_responsible_person(organisation_id: int):
+    """The person an organisation named to be told about overdue work (InboxSettings), or None."""
+    row = InboxSettings.objects.filter(organisation_id=organisation_id).select_related("responsible").first()
+    return row.responsible if row and row.responsible_id and row.responsible.is_active else None
+
+
+def thread_has_message_from(*, thread_id: int, organisation_id: int) -> bool:
+    """Whether anyone of ``organisation_id`` has written in the thread: a dialogue took place."""
+    return Message.objects.filter(thread_id=thread_id, organisation_id=organisation_id).exists()

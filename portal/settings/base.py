@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "portal.outbox",
     "portal.correspondence",
     "portal.conferences",
+    "portal.referrals",
     "content",
     "search",
     "django_tasks",

@@ -18,6 +18,7 @@ from content.services import information_page_ensure, section_ensure, site_home_
 from portal.accounts.demo import DEMO_PASSWORD, demo_organisations_load, demo_users_load
 from portal.conferences.demo import demo_conferences_load
 from portal.correspondence.demo import demo_correspondence_load
+from portal.referrals.demo import demo_packages_load, demo_referrals_load
 
 DEMO_FOLDER = Path(__file__).resolve().parents[2] / "demo"
 
@@ -56,5 +57,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Demobrugere: {len(users)} (adgangskode: {DEMO_PASSWORD})")
             self.stdout.write(f"Demokorrespondance: {demo_correspondence_load()} tråde")
             self.stdout.write(f"Demokonferencer: {demo_conferences_load()} konferencer")
+            self.stdout.write(f"Demohenvisninger: {demo_referrals_load()} henvisninger")
         else:
             self.stdout.write("Demobrugere oprettes ikke med disse indstillinger.")
+        self.stdout.write(f"Symptompakker: {demo_packages_load()}")

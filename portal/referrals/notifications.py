@@ -1,0 +1,128 @@
+"""E-mails about referrals, queued in the outbox inside the caller's transaction.
+
+Like correspondence's: a link and organisation names, never the diagnosis, the clinical
+text, the reason or the CPR number (e-mail leaves our control). Each has an idempotency key.
+"""
+
+import logging
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from portal.accounts.models import Membership
+from portal.accounts.roles import CLINICIAN_ROLES, DISTRIBUTOR_ROLES
+from portal.core.links import absolute_reverse
+from portal.correspondence.selectors import organisation_responsible_person
+from portal.outbox.services import outbox_email_enqueue
+
+logger = logging.getLogger(__name__)
+
+
+def referral_link(referral) -> str:
+    return absolute_reverse("referrals:referral", public_id=referral.public_id)
+
+
+def _send(*, key: str, users, subject: str, line: str, referral) -> None:
+    for user in {u.pk: u for u in users if u is not None and u.is_active and u.email}.values():
+        outbox_email_enqueue(
+            key=f"referral:{key}:{user.pk}",
+            to=[user.email],
+            subject=subject,
+            body="\n\n".join([line, referral_link(referral), _("— Samspil")]),
+        )
+
+
+def responsible_people(organisation) -> list:
+    """Someone is always told: the named responsible person, else the secretaries, else the clinicians."""
+    person = organisation_responsible_person(organisation.pk)
+    if person is not None:
+        return [person]
+    members = Membership.objects.filter(organisation=organisation, user__is_active=True).select_related(
+        "user"
+    )
+    for roles in (DISTRIBUTOR_ROLES, CLINICIAN_ROLES):
+        people = [m.user for m in members if m.role in roles]
+        if people:
+            return people
+    logger.error("referrals: organisation %s has nobody to tell", organisation.pk)
+    return []
+
+
+def received(referral) -> None:
+    with translation.override("da"):
+        _send(
+            key=f"received:{referral.public_id}",
+            users=responsible_people(referral.destination),
+            subject=_("New referral in Samspil"),
+            line=_("%(organisation)s has sent a referral.") % {"organisation": referral.practice},
+            referral=referral,
+        )
+
+
+def rerouted(referral, *, old) -> None:
+    with translation.override("da"):
+        _send(
+            key=f"rerouted:{referral.public_id}:{referral.last_step_at:%Y%m%d%H%M%S%f}",
+            users=[referral.author],
+            subject=_("Your referral has been re-routed"),
+            line=_("%(old)s has re-routed your referral to %(new)s; the reason is on the referral.")
+            % {"old": old, "new": referral.destination},
+            referral=referral,
+        )
+        _send(
+            key=f"received:{referral.public_id}:{referral.destination_id}",
+            users=responsible_people(referral.destination),
+            subject=_("New referral in Samspil"),
+            line=_("%(organisation)s has re-routed a referral to you.") % {"organisation": old},
+            referral=referral,
+        )
+
+
+def decided(referral, *, kind: str) -> None:
+    with translation.override("da"):
+        _send(
+            key=f"decided:{referral.public_id}:{kind}:{referral.last_step_at:%Y%m%d%H%M%S%f}",
+            users=[referral.author],
+            subject=_("News about your referral"),
+            line=_("%(organisation)s has recorded a decision on your referral.")
+            % {"organisation": referral.destination},
+            referral=referral,
+        )
+
+
+def vetoed(referral) -> None:
+    with translation.override("da"):
+        _send(
+            key=f"veto:{referral.public_id}",
+            users=responsible_people(referral.destination),
+            subject=_("Veto: a patient must be seen in the acute reception"),
+            line=_("%(organisation)s has pressed the veto on a referral to you.")
+            % {"organisation": referral.practice},
+            referral=referral,
+        )
+
+
+def handover_proposed(referral, handover) -> None:
+    with translation.override("da"):
+        _send(
+            key=f"handover:{referral.public_id}:{handover.pk}",
+            users=responsible_people(handover.to_organisation),
+            subject=_("Treatment responsibility offered to you"),
+            line=_("%(organisation)s proposes to hand the treatment responsibility to you.")
+            % {"organisation": handover.from_organisation},
+            referral=referral,
+        )
+
+
+def overdue(referral) -> list:
+    people = responsible_people(referral.destination)
+    with translation.override("da"):
+        _send(
+            key=f"overdue:{referral.public_id}:{referral.decision_due_at:%Y%m%d%H%M}",
+            users=people,
+            subject=_("A referral decision in Samspil is overdue"),
+            line=_("A decision from %(organisation)s on a referral is past its deadline.")
+            % {"organisation": referral.destination},
+            referral=referral,
+        )
+    return people

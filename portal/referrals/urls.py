@@ -1,0 +1,36 @@
+"""/henvisninger/: the GP's overview, new referrals, worklists, one referral and its actions,
+the FHIR Task, the visitation numbers and the quality figures.
+
+Referrals are addressed by their random ``public_id``; never by the primary key or a CPR number.
+"""
+
+from django.urls import path
+
+from . import views
+
+app_name = "referrals"
+
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("ny/", views.referral_new, name="new"),
+    path("ny/pakke/<int:package_id>/", views.referral_new_package, name="new_package"),
+    path("afdeling/", views.worklist, name="worklist"),
+    path("central-visitation/", views.worklist, {"central": True}, name="central"),
+    path("kvalitet/", views.quality, name="quality"),
+    path("visitation/", views.visitation, name="visitation"),
+    path("<uuid:public_id>/", views.referral_detail, name="referral"),
+    path("<uuid:public_id>/accepter/", views.referral_action, {"action": "accept"}, name="accept"),
+    path("<uuid:public_id>/omvisiter/", views.referral_action, {"action": "reroute"}, name="reroute"),
+    path("<uuid:public_id>/dialog/", views.referral_action, {"action": "dialogue"}, name="dialogue"),
+    path(
+        "<uuid:public_id>/forvisitation/",
+        views.referral_action,
+        {"action": "previsitation"},
+        name="previsitation",
+    ),
+    path("<uuid:public_id>/returner/", views.referral_action, {"action": "return"}, name="return"),
+    path("<uuid:public_id>/veto/", views.referral_action, {"action": "veto"}, name="veto"),
+    path("<uuid:public_id>/ansvar/foreslaa/", views.handover_propose, name="handover_propose"),
+    path("<uuid:public_id>/ansvar/kvitter/", views.handover_acknowledge, name="handover_acknowledge"),
+    path("<uuid:public_id>/fhir/", views.referral_fhir, name="fhir"),
+]
