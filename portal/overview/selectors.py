@@ -11,6 +11,7 @@ from django.utils import timezone
 from portal.conferences import selectors as conference_selectors
 from portal.correspondence import selectors as correspondence_selectors
 from portal.correspondence.selectors import Box
+from portal.referrals import selectors as referral_selectors
 
 SECTION_LIMIT = 5
 
@@ -23,12 +24,28 @@ class ThreadSection:
 
 
 @dataclass
+class ReferralSection:
+    """Referrals awaiting my department's decision, the practice's that await us (a dialogue), and
+    handovers of treatment responsibility to acknowledge."""
+
+    to_decide: list = field(default_factory=list)
+    to_decide_count: int = 0
+    awaiting_practice: list = field(default_factory=list)
+    handovers: list = field(default_factory=list)
+
+    @property
+    def waiting_count(self) -> int:
+        return self.to_decide_count + len(self.awaiting_practice) + len(self.handovers)
+
+
+@dataclass
 class Overview:
     awaiting_me: ThreadSection
     overdue: ThreadSection
     awaiting_them: ThreadSection
     closed: ThreadSection
     conferences: conference_selectors.Dashboard
+    referrals: ReferralSection
 
 
 def _thread_section(user, box: str, count: int, now) -> ThreadSection:
@@ -47,12 +64,34 @@ def overview(user, *, now=None) -> Overview:
         awaiting_them=_thread_section(user, Box.AWAITING_THEM, counts[Box.AWAITING_THEM], now),
         closed=_thread_section(user, Box.CLOSED, counts[Box.CLOSED], now),
         conferences=conference_selectors.dashboard(user),
+        referrals=_referral_section(user, now),
     )
 
 
+def _referral_section(user, now) -> ReferralSection:
+    departments = [d.pk for d in referral_selectors.receiving_organisations(user)]
+    practices = referral_selectors.practice_ids(user)
+    section = ReferralSection()
+    if departments:
+        to_decide = [
+            r
+            for r in referral_selectors.worklist(organisation_ids=departments, now=now)
+            if r.state in r.AWAITING_DECISION
+        ]
+        section.to_decide, section.to_decide_count = to_decide[:SECTION_LIMIT], len(to_decide)
+    if practices:
+        section.awaiting_practice = [
+            r for r in referral_selectors.practice_overview(user) if r.state == r.State.DIALOGUE
+        ][:SECTION_LIMIT]
+    if departments or practices:
+        section.handovers = referral_selectors.handovers_awaiting([*departments, *practices])[:SECTION_LIMIT]
+    return section
+
+
 def waiting_count(user, *, now=None) -> int:
-    """The header badge alone: two counting queries, no rows."""
+    """The header badge: what waits for this user's action in every module."""
     now = now or timezone.now()
     counts = correspondence_selectors.inbox_counts(user, now=now)
     board = conference_selectors.dashboard(user)
-    return counts[Box.AWAITING_ME] + len(board.waiting_for_me) + len(board.tasks)
+    referrals = _referral_section(user, now)
+    return counts[Box.AWAITING_ME] + len(board.waiting_for_me) + len(board.tasks) + referrals.waiting_count

@@ -81,3 +81,32 @@ def test_the_overview_needs_a_login_and_only_get(client):
     w = world()
     verified_login(client, w.gp)
     assert client.post("/overblik/").status_code == 405
+
+
+def test_referrals_awaiting_the_departments_decision_are_on_its_overview_and_in_the_badge(client):
+    from tests.referrals.factories import refer
+    from tests.referrals.factories import world as referral_world
+
+    w = referral_world()
+    refer(w, diagnosis_text="KOL med akut forværring")
+    verified_login(client, w.specialist)
+    html = client.get("/overblik/").content.decode()
+    section = html[html.index('id="henvisninger-beslutning"') :]
+    assert "KOL med akut forværring" in section[: section.index("</section>")]
+    assert client.get("/overblik/antal/").json()["count"] == 1
+    verified_login(client, w.other_gp)  # another practice: nothing of it
+    assert "KOL med akut forværring" not in client.get("/overblik/").content.decode()
+
+
+def test_the_same_queries_for_one_or_many_referrals(client):
+    from tests.referrals.factories import refer
+    from tests.referrals.factories import world as referral_world
+
+    w = referral_world()
+    refer(w)
+    verified_login(client, w.specialist)
+    _queries(client)
+    with_one = _queries(client)
+    for _ in range(8):
+        refer(w)
+    assert _queries(client) == with_one
