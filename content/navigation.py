@@ -58,8 +58,13 @@ def footer_pages() -> list[MenuItem]:
     return _menus().footer
 
 
-def forget_menus(**kwargs) -> None:
-    cache.delete(CACHE_KEY)
+def forget_menus(instance=None, **kwargs) -> None:
+    """Only a section or an information page changes the menus; a guideline published leaves them."""
+    from .models import InformationPage, SectionIndexPage
+
+    page_class = getattr(instance, "specific_class", None) or type(instance)
+    if instance is None or issubclass(page_class, (SectionIndexPage, InformationPage)):
+        cache.delete(CACHE_KEY)
 
 
 def connect() -> None:

@@ -3,9 +3,10 @@
 import uuid
 
 from django.db import connection
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import HttpResponsePermanentRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -67,3 +68,9 @@ def server_error(request):
     incident_id = getattr(request, "incident_id", None) or uuid.uuid4().hex[:12]
     body = loader.get_template("500.html").render({"incident_id": incident_id})
     return HttpResponseServerError(body)
+
+
+def favicon(request):
+    """Browsers and crawlers ask for /favicon.ico whatever the page says. Resolved per request:
+    the static files' manifest exists only after collectstatic."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

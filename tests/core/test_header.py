@@ -49,3 +49,13 @@ def test_the_cached_menu_costs_no_query(django_assert_num_queries):
     knowledge_sections()
     with django_assert_num_queries(0):
         assert [item.title for item in knowledge_sections()] == ["Retningslinjer"]
+
+
+def test_publishing_a_guideline_keeps_the_cached_menu(django_assert_num_queries):
+    from tests.content.factories import GuidelinePageFactory
+
+    section("retningslinjer", "Retningslinjer")
+    knowledge_sections()
+    GuidelinePageFactory(title="Ny retningslinje").save_revision().publish()
+    with django_assert_num_queries(0):
+        knowledge_sections()
