@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("portal.accounts.urls")),
     path("korrespondance/", include("portal.correspondence.urls")),
     path("konferencer/", include("portal.conferences.urls")),
+    path("tider/", include("portal.bookings.urls")),
 ]
 
 if settings.OIDC_ENABLED:

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand
 
 from content.services import section_ensure, site_home_ensure
 from portal.accounts.demo import DEMO_PASSWORD, demo_organisations_load, demo_users_load
+from portal.bookings.demo import demo_bookings_load
 from portal.conferences.demo import demo_conferences_load
 from portal.correspondence.demo import demo_correspondence_load
 
@@ -53,5 +54,6 @@ class Command(BaseCommand):
             self.stdout.write(f"Demobrugere: {len(users)} (adgangskode: {DEMO_PASSWORD})")
             self.stdout.write(f"Demokorrespondance: {demo_correspondence_load()} tråde")
             self.stdout.write(f"Demokonferencer: {demo_conferences_load()} konferencer")
+            self.stdout.write(f"Demotider: {demo_bookings_load()} tider til booking")
         else:
             self.stdout.write("Demobrugere oprettes ikke med disse indstillinger.")
