@@ -97,6 +97,7 @@ class CancelForm(forms.Form):
         max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("The other party sees it. No patient data."),
+        error_messages={"required": _("Give a reason for the cancellation.")},
     )
 
     def clean_reason(self):
