@@ -91,7 +91,8 @@ def free(request):
             "slots": slots,
             "kind": kind,
             "kinds": Resource.Kind.choices,
-            "form": HoldForm(organisations=organisations),
+            # The organisations once, not a form field per row: a field's choices query each time.
+            "organisations": organisations,
         },
     )
 
