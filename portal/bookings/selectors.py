@@ -17,7 +17,8 @@ from portal.accounts.selectors import memberships_for_user
 from .models import Booking, CalendarToken, Hold, Resource, Slot
 from .rules import STAFF_ROLES, staff_organisation_ids
 
-FREE_SLOTS_LIMIT = 200
+# A page of choices, not the calendar: the booker narrows by kind, owner or window for more.
+FREE_SLOTS_LIMIT = 50
 FEED_DAYS_BACK, FEED_DAYS_AHEAD = 30, 365
 
 
@@ -48,19 +49,23 @@ def free_slots(
     """Bookable slots starting in the window with at least one seat left, soonest first.
 
     Filter by resource, kind and owning organisation (any of them); the window starts no
-    earlier than now. One query; each slot carries ``remaining`` and its resource and owner.
+    earlier than now. Two queries; each slot carries ``remaining`` and its resource and owner.
     """
     now = now or timezone.now()
     start = max(starts_after or now, now)
-    filters = Q(starts_at__gt=start, resource__is_active=True)
+    resources = Resource.objects.filter(is_active=True)
+    if resource is not None:
+        resources = resources.filter(pk=resource.pk)
+    if kind:
+        resources = resources.filter(kind=kind)
+    if organisation is not None:
+        resources = resources.filter(organisation=organisation)
+    # The resources first (a small table), then their ids as a plain list on the slot's own
+    # column: the planner tests that before counting seats, which is the expensive part; as a
+    # join it counted the seats of every resource's slots in the window first.
+    filters = Q(starts_at__gt=start, resource_id__in=list(resources.values_list("pk", flat=True)))
     if starts_before is not None:
         filters &= Q(starts_at__lt=starts_before)
-    if resource is not None:
-        filters &= Q(resource=resource)
-    if kind:
-        filters &= Q(resource__kind=kind)
-    if organisation is not None:
-        filters &= Q(resource__organisation=organisation)
     rows = slots_with_seats(Slot.objects.filter(filters), now=now).filter(remaining__gt=0)
     return list(rows.select_related("resource__organisation__parent").order_by("starts_at", "pk")[:limit])
 
