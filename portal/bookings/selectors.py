@@ -20,6 +20,7 @@ from .rules import STAFF_ROLES, staff_organisation_ids
 # A page of choices, not the calendar: the booker narrows by kind, owner or window for more.
 FREE_SLOTS_LIMIT = 50
 FEED_DAYS_BACK, FEED_DAYS_AHEAD = 30, 365
+MY_BOOKINGS_LIMIT = 100
 
 
 def _count(queryset: QuerySet) -> Coalesce:
@@ -76,13 +77,16 @@ def _bookings_related(queryset: QuerySet[Booking]) -> QuerySet[Booking]:
     )
 
 
-def bookings_for_user(user: User, *, now: datetime | None = None, past_days: int = 30) -> list[Booking]:
-    """ "My bookings": what the user booked, active or cancelled, from a month back. One query."""
+def bookings_for_user(
+    user: User, *, now: datetime | None = None, past_days: int = 30, limit: int = MY_BOOKINGS_LIMIT
+) -> list[Booking]:
+    """My bookings: what the user booked, active or cancelled, from a month back; the first
+    ``limit`` by time, as a secretary booking for a whole practice can have thousands. One query."""
     now = now or timezone.now()
     return list(
         _bookings_related(
             Booking.objects.filter(booked_by=user, slot__ends_at__gt=now - timedelta(days=past_days))
-        ).order_by("slot__starts_at", "pk")
+        ).order_by("slot__starts_at", "pk")[:limit]
     )
 
 

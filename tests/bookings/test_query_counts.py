@@ -64,3 +64,12 @@ def test_the_pages_cost_the_same_with_more_rows(client):
     _add(w, 8, 48)
     assert count() == before
     assert gp_client.get(reverse("bookings:free")).content.decode().count('samspil-free-slot"') == 5
+
+
+def test_my_bookings_are_capped_at_a_page():
+    w = world()
+    for i in range(3):
+        services.booking_create(slot=slot(w, hours=24 + i), user=w.gp, organisation=w.practice)
+    rows = selectors.bookings_for_user(w.gp, limit=2)
+    assert [b.slot.starts_at for b in rows] == sorted(b.slot.starts_at for b in rows)
+    assert len(rows) == 2
