@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install assets migrate demo check lint format messages lock bench bench-search bench-correspondence bench-conferences clean audit
+.PHONY: run test install assets migrate demo check lint format messages lock bench bench-search bench-correspondence bench-conferences bench-bookings clean audit
 
 # The task worker (search indexing, e-mail outbox) runs beside the web server and stops with it.
 # Links in e-mails point at the address this server really answers on.
@@ -95,6 +95,11 @@ bench-correspondence: install assets
 # "Who is on now" and the conference dashboard at 10,000 specialists x 5 years and 200,000 conferences.
 bench-conferences: install assets
 	$(PY) bench/conferences.py
+
+# 20 concurrent bookers on the same popular slots (bookings/s, zero double bookings) and the
+# free-slot look-up p95; meant for DATABASE_URL pointing at PostgreSQL (else a temporary SQLite file).
+bench-bookings: install assets
+	$(PY) bench/bookings.py
 
 # Search p50/p95 and indexing rate on generated documents; set OPENSEARCH_URL to include the engine.
 bench-search: install assets

@@ -18,6 +18,7 @@ urlpatterns = [
     path("overblik/", include("portal.overview.urls")),
     path("korrespondance/", include("portal.correspondence.urls")),
     path("konferencer/", include("portal.conferences.urls")),
+    path("tider/", include("portal.bookings.urls")),
     path("henvisninger/", include("portal.referrals.urls")),
 ]
 

@@ -9,7 +9,7 @@ token holder's.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.accounts.access import object_for_user_or_404
 from portal.accounts.models import HealthCouncilArea, Specialty
+from portal.core.ical import ics_response
 from portal.core.view_errors import service_call
 
 from . import drop_in_selectors as selectors
@@ -165,10 +166,4 @@ def drop_in_feed(request, token, specialty, area):
         area=area,
         page_url=lambda d: request.build_absolute_uri(drop_in_url(d)),
     )
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="drop-in-{specialty.slug}-{area.slug}.ics"'
-    response["X-Content-Type-Options"] = "nosniff"
-    # The URL is a secret: keep it out of other sites' logs and out of search engines.
-    response["Referrer-Policy"] = "no-referrer"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
+    return ics_response(body, filename=f"drop-in-{specialty.slug}-{area.slug}.ics", secret_url=True)

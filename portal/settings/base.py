@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "portal.outbox",
     "portal.correspondence",
     "portal.conferences",
+    "portal.bookings",
     "portal.referrals",
     "content",
     "search",
@@ -175,6 +176,8 @@ PATIENT_AREA_PREFIXES = [
 
 # Conferences: a request nobody has accepted within this many minutes goes to the next on duty.
 CONFERENCE_ESCALATION_MINUTES = env.int("CONFERENCE_ESCALATION_MINUTES", default=15)
+# Bookings: how long a chosen time is kept for the booker while they fill in the form.
+BOOKING_HOLD_MINUTES = env.int("BOOKING_HOLD_MINUTES", default=10)
 
 # Single sign-on (OpenID Connect, e.g. MitID Erhverv through a broker): on when a client id is set.
 OIDC_ENABLED = bool(env("OIDC_RP_CLIENT_ID", default=""))

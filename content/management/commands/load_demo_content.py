@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand
 from content.demo_information import PAGES as INFORMATION_PAGES
 from content.services import information_page_ensure, section_ensure, site_home_ensure
 from portal.accounts.demo import DEMO_PASSWORD, demo_organisations_load, demo_users_load
+from portal.bookings.demo import demo_bookings_load
 from portal.conferences.demo import demo_conferences_load
 from portal.correspondence.demo import demo_correspondence_load
 from portal.referrals.demo import demo_packages_load, demo_referrals_load
@@ -57,6 +58,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Demobrugere: {len(users)} (adgangskode: {DEMO_PASSWORD})")
             self.stdout.write(f"Demokorrespondance: {demo_correspondence_load()} tråde")
             self.stdout.write(f"Demokonferencer: {demo_conferences_load()} konferencer")
+            self.stdout.write(f"Demotider: {demo_bookings_load()} tider til booking")
             self.stdout.write(f"Demohenvisninger: {demo_referrals_load()} henvisninger")
         else:
             self.stdout.write("Demobrugere oprettes ikke med disse indstillinger.")
