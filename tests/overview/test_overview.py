@@ -92,7 +92,9 @@ def test_referrals_awaiting_the_departments_decision_are_on_its_overview_and_in_
     verified_login(client, w.specialist)
     html = client.get("/overblik/").content.decode()
     section = html[html.index('id="henvisninger-beslutning"') :]
-    assert "KOL med akut forværring" in section[: section.index("</section>")]
+    section = section[: section.index("</section>")]
+    assert "KOL med akut forværring" in section
+    assert 'Venter på din afdelings beslutning <span class="samspil-count">(1)</span>' in section
     assert client.get("/overblik/antal/").json()["count"] == 1
     verified_login(client, w.other_gp)  # another practice: nothing of it
     assert "KOL med akut forværring" not in client.get("/overblik/").content.decode()
