@@ -83,33 +83,58 @@ def percentiles(timings: list[float]) -> tuple[float, float]:
 
 
 def measure(
-    client, path: str, *, rounds: int = ROUNDS, check: Callable | None = None
-) -> tuple[float, float, int]:
+    client, path: str, *, rounds: int = ROUNDS, check: Callable | None = None, with_cpu: bool = False
+) -> tuple:
     """p50 and p95 in ms of ``rounds`` GETs of ``path`` after one to warm up, and the queries
-    of one more request. ``check(response)`` may assert on the last timed response."""
+    of one more request. ``check(response)`` may assert on the last timed response.
+
+    ``with_cpu`` adds the p50 of this process's CPU time per request: what the request cost
+    here (with SQLite, the database's work too; with PostgreSQL, not the server's), which
+    other jobs on a shared machine inflate far less than the wall-clock time.
+    """
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client.get(path)  # warm up: templates, translations, content types
-    timings = []
+    timings, cpu = [], []
     for _ in range(rounds):
-        begin = time.perf_counter()
+        begin, begin_cpu = time.perf_counter(), time.process_time()
         response = client.get(path)
         timings.append((time.perf_counter() - begin) * 1000)
+        cpu.append((time.process_time() - begin_cpu) * 1000)
     assert response.status_code == 200, (path, response.status_code)
     if check is not None:
         check(response)
     with CaptureQueriesContext(connection) as queries:
         client.get(path)
     p50, p95 = percentiles(timings)
+    if with_cpu:
+        return p50, p95, len(queries), statistics.median(cpu)
     return p50, p95, len(queries)
 
 
-def print_header(first: str = "who", width: int = 12, path_width: int = 40):
-    print(f"{first:{width}} {'path':{path_width}} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
+def print_header(first: str = "who", width: int = 12, path_width: int = 40, with_cpu: bool = False):
+    cpu = f" {'cpu p50':>8}" if with_cpu else ""
+    print(
+        f"{first:{width}} {'path':{path_width}} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}{cpu} {'load':>6}"
+    )
 
 
 def print_row(
-    who: str, path: str, p50: float, p95: float, queries: int, width: int = 12, path_width: int = 40
+    who: str,
+    path: str,
+    p50: float,
+    p95: float,
+    queries: int,
+    cpu: float | None = None,
+    width: int = 12,
+    path_width: int = 40,
 ):
-    print(f"{who:{width}} {path:{path_width}} {p50:8.1f} {p95:8.1f} {queries:8d}", flush=True)
+    """One line of figures; ``load`` is the 1-minute load average as the line is printed: on a
+    shared machine a p95 means little without it."""
+    load = os.getloadavg()[0]
+    cpu_column = f" {cpu:8.1f}" if cpu is not None else ""
+    print(
+        f"{who:{width}} {path:{path_width}} {p50:8.1f} {p95:8.1f} {queries:8d}{cpu_column} {load:6.1f}",
+        flush=True,
+    )

@@ -218,14 +218,13 @@ def main():
     busiest = Conference.objects.values("specialist").annotate(n=Count("pk")).order_by("-n").first()
     specialist = User.objects.get(pk=busiest["specialist"])
     specialty = Specialty.objects.order_by("pk").first()
-    print_header()
+    print_header(with_cpu=True)
     for who, user, path in (
         ("gp", gp, f"/konferencer/vagt/?speciale={specialty.slug}"),
         ("gp", gp, "/konferencer/"),
         (f"specialist ({busiest['n']})", specialist, "/konferencer/"),
     ):
-        p50, p95, queries = measure(client_for(user), path)
-        print_row(who, path, p50, p95, queries)
+        print_row(who, path, *measure(client_for(user), path, with_cpu=True))
 
 
 if __name__ == "__main__":
