@@ -110,7 +110,8 @@ TASK_PAGES_MAX = 1000  # 20,000 missing notes: past that a page number is a typo
 
 def _task_page(request) -> int:
     """The page of the task list asked for in ``?opgaver=``; anything but a page number is the
-    first page, as Django's ``Paginator.get_page`` treats it."""
+    first page (a link edited by hand deserves the list, not an error), and a page past the
+    last shows no tasks and the way back."""
     raw = request.GET.get("opgaver", "")
     # ASCII digits only, and few: "²" is a digit to str.isdigit but not to int().
     if not (raw.isascii() and raw.isdigit() and len(raw) <= 6):
