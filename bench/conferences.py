@@ -9,30 +9,18 @@ BENCH_ROUNDS change the scale. The goal in issue 11: p95 ≤ 30 ms.
 
 import os
 import random
-import statistics
-import sys
-import tempfile
 import time
 import uuid
 from datetime import timedelta
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
-_TMP = tempfile.mkdtemp(prefix="samspil-bench-")
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{_TMP}/bench.sqlite3")
+from common import analyze, client_for, forget_clients, measure, print_header, print_row, setup_django
 
-import django  # noqa: E402
-
-django.setup()
+setup_django()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.db.models import Count  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
-from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from portal.accounts.models import HealthCouncilArea, Membership, Organisation, Region, Specialty, User  # noqa: E402
 from portal.accounts.roles import Role  # noqa: E402
@@ -41,7 +29,6 @@ from portal.conferences.models import Conference, ConferenceNote, DutyPeriod  # 
 SPECIALISTS = int(os.environ.get("BENCH_SPECIALISTS", "10000"))
 YEARS = int(os.environ.get("BENCH_YEARS", "5"))
 CONFERENCES = int(os.environ.get("BENCH_CONFERENCES", "200000"))
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "200"))
 AREAS = 21  # the Danish health council areas
 SPECIALTIES = 20
 PER_DEPARTMENT = max(-(-SPECIALISTS // (AREAS * SPECIALTIES)), 1)  # specialists taking turns
@@ -204,39 +191,14 @@ def build_conferences(departments, practices, gps, specialists, *, now):
         made += n
         print(f"  {made:,} conferences", end="\r", flush=True)
     print()
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")  # fresh statistics, as after any bulk load
-
-
-def client_for(user):
-    device = TOTPDevice.objects.create(user=user, name="Bench", confirmed=True)
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
-
-
-def measure(client, path):
-    client.get(path)  # warm up
-    timings = []
-    for _ in range(ROUNDS):
-        begin = time.perf_counter()
-        response = client.get(path)
-        timings.append((time.perf_counter() - begin) * 1000)
-    assert response.status_code == 200, (path, response.status_code)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(path)
-    timings.sort()
-    return statistics.median(timings), timings[max(int(len(timings) * 0.95) - 1, 0)], len(queries)
+    analyze()
 
 
 def main():
     call_command("migrate", verbosity=0)
     today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     if Conference.objects.filter(topic__startswith="Konference ").exists():  # a database filled before
-        TOTPDevice.objects.filter(name="Bench").delete()
+        forget_clients()
         print(f"{Conference.objects.count():,} conferences on {connection.vendor}, reused")
     else:
         begin = time.perf_counter()
@@ -253,22 +215,16 @@ def main():
         )
     gp = User.objects.get(email="gp0@bench.test")
     # The specialist with the most conferences: the heaviest dashboard.
-    busiest = (
-        Conference.objects.values("specialist")
-        .annotate(n=django.db.models.Count("pk"))
-        .order_by("-n")
-        .first()
-    )
+    busiest = Conference.objects.values("specialist").annotate(n=Count("pk")).order_by("-n").first()
     specialist = User.objects.get(pk=busiest["specialist"])
     specialty = Specialty.objects.order_by("pk").first()
-    print(f"{'who':12} {'path':40} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
+    print_header(with_cpu=True)
     for who, user, path in (
         ("gp", gp, f"/konferencer/vagt/?speciale={specialty.slug}"),
         ("gp", gp, "/konferencer/"),
         (f"specialist ({busiest['n']})", specialist, "/konferencer/"),
     ):
-        p50, p95, queries = measure(client_for(user), path)
-        print(f"{who:12} {path:40} {p50:8.1f} {p95:8.1f} {queries:8d}")
+        print_row(who, path, *measure(client_for(user), path, with_cpu=True))
 
 
 if __name__ == "__main__":

@@ -8,29 +8,16 @@ The goal in issue 5: inbox p95 ≤ 50 ms.
 
 import os
 import random
-import statistics
-import sys
-import tempfile
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
-_TMP = tempfile.mkdtemp(prefix="samspil-bench-")
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{_TMP}/bench.sqlite3")
+from common import analyze, client_for, forget_clients, measure, print_header, print_row, setup_django
 
-import django  # noqa: E402
-
-django.setup()
+setup_django()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
-from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from portal.accounts.models import HealthCouncilArea, Membership, Organisation, Region, Specialty, User  # noqa: E402
 from portal.accounts.roles import Role  # noqa: E402
@@ -38,7 +25,6 @@ from portal.correspondence.models import Category, Message, Participant, Side, T
 from portal.correspondence.projection import inbox_entries_refresh  # noqa: E402
 
 THREADS = int(os.environ.get("BENCH_THREADS", "100000"))
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "200"))
 PRACTICES = 400
 DEPARTMENTS = 40
 BATCH = 5000
@@ -158,32 +144,7 @@ def build_threads(practices, departments, gps, specialists):
         made += n
         print(f"  {made:,} threads", end="\r", flush=True)
     print()
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")  # fresh statistics, as after any bulk load
-
-
-def client_for(user):
-    device = TOTPDevice.objects.create(user=user, name="Bench", confirmed=True)
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
-
-
-def measure(client, path):
-    client.get(path)  # warm up
-    timings = []
-    for _ in range(ROUNDS):
-        begin = time.perf_counter()
-        response = client.get(path)
-        timings.append((time.perf_counter() - begin) * 1000)
-    assert response.status_code == 200, (path, response.status_code)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(path)
-    timings.sort()
-    return statistics.median(timings), timings[max(int(len(timings) * 0.95) - 1, 0)], len(queries)
+    analyze()
 
 
 def main():
@@ -191,24 +152,24 @@ def main():
     if Thread.objects.exists():  # DATABASE_URL at a database this script filled before
         gps = [User.objects.get(email="gp0@bench.test")]
         specialists = [User.objects.get(email="spec0@bench.test")]
-        TOTPDevice.objects.filter(name="Bench").delete()
+        forget_clients()
         print(f"{Thread.objects.count():,} threads on {connection.vendor}, reused")
     else:
         begin = time.perf_counter()
         practices, departments, gps, specialists = build_world()
         build_threads(practices, departments, gps, specialists)
         print(f"{THREADS:,} threads on {connection.vendor} built in {time.perf_counter() - begin:.0f} s")
-    print(f"{'who':12} {'path':40} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
+    print_header()
     for who, user in (("specialist", specialists[0]), ("gp", gps[0])):
         client = client_for(user)
         for box in ("afventer-mig", "afventer-dem", "organisation", "overskredet", "lukkede"):
             path = f"/korrespondance/?visning={box}"
             p50, p95, queries = measure(client, path)
-            print(f"{who:12} {path:40} {p50:8.1f} {p95:8.1f} {queries:8d}")
+            print_row(who, path, p50, p95, queries)
         thread = Thread.objects.filter(participants__user=user).first()
         path = f"/korrespondance/{thread.public_id}/"
         p50, p95, queries = measure(client, path)
-        print(f"{who:12} {'/korrespondance/<tråd>/':40} {p50:8.1f} {p95:8.1f} {queries:8d}")
+        print_row(who, "/korrespondance/<tråd>/", p50, p95, queries)
 
 
 if __name__ == "__main__":

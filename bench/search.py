@@ -19,22 +19,13 @@ import os
 import random
 import re
 import statistics
-import sys
-import tempfile
 import time
 from collections import Counter
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
+from common import ROOT, percentiles, setup_django
+
 # Through the rate limiter as in production, with room for the benchmark (portal.env.bench_run).
-os.environ["SAMSPIL_BENCH_RUN"] = "1"
-if "DATABASE_URL" not in os.environ:
-    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-
-import django  # noqa: E402
-
-django.setup()
+setup_django(bench_run=True)
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -50,7 +41,6 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "200"))
 VOCABULARY_SIZE = int(os.environ.get("BENCH_VOCABULARY", "4000"))
 # Rank of the first query word in the vocabulary: sets how many documents a query matches.
 QUERY_RANK = int(os.environ.get("BENCH_QUERY_RANK", "800"))
-ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "content" / "demo"
 SYNONYMS = ROOT / "search" / "synonyms" / "da_medical.txt"
 SECTORS = [TaxonomyValue("almen-praksis", "Almen praksis"), TaxonomyValue("sygehus", "Sygehus")]
@@ -178,13 +168,7 @@ def timed_requests(client, documents: int) -> tuple[float, float, str, float]:
         data = response.json()
         backend = data["backend"]
         shares.append(100 * data["total"] / documents)
-    timings.sort()
-    return (
-        statistics.median(timings),
-        timings[int(len(timings) * 0.95) - 1],
-        backend,
-        statistics.median(shares),
-    )
+    return (*percentiles(timings), backend, statistics.median(shares))
 
 
 def fill_database(n: int) -> float:
@@ -261,8 +245,7 @@ def publish_to_searchable(client, rounds: int = 20) -> tuple[float, float]:
         finally:
             worker.running = False
             thread.join(timeout=5)
-    latencies.sort()
-    return statistics.median(latencies), latencies[max(0, int(len(latencies) * 0.95) - 1)]
+    return percentiles(latencies)
 
 
 def main():

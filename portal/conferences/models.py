@@ -235,6 +235,9 @@ class Conference(models.Model):
         indexes = [
             models.Index(fields=["specialist", "status"], name="conference_specialist_idx"),
             models.Index(fields=["gp", "status"], name="conference_gp_idx"),
+            # The dashboard's requests a user sent and nobody accepted yet: bounded by the open
+            # work, not by every conference the user ever asked for.
+            models.Index(fields=["requester", "status"], name="conference_requester_idx"),
             models.Index(fields=["practice", "status"], name="conference_practice_idx"),
             models.Index(fields=["status", "escalate_at"], name="conference_escalate_idx"),
             models.Index(fields=["department", "requested_at"], name="conference_department_idx"),

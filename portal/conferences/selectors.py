@@ -4,6 +4,7 @@ Every list is a fixed number of queries whatever its length
 (tests/conferences/test_query_counts.py holds it to that).
 """
 
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -127,47 +128,173 @@ def _with_note_flags(queryset: QuerySet[Conference]) -> QuerySet[Conference]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class DashboardEntry:
+    """A conference as a dashboard list shows it: ids, words and times read as plain values.
+
+    Not a model instance: a GP's dashboard holds a few dozen rows, each of which would be five
+    instances (the conference, two organisations, two people) built and thrown away.
+    """
+
+    pk: int
+    public_id: uuid.UUID
+    kind: str
+    initiated_by: str
+    topic: str
+    patient_id: int | None
+    urgency: str
+    mode: str
+    status: str
+    requester_id: int
+    gp_id: int | None
+    specialist_id: int | None
+    practice_id: int
+    requested_at: datetime
+    accepted_at: datetime | None
+    closed_at: datetime | None
+    practice_name: str
+    department_name: str
+    department_kind: str
+    hospital_name: str | None
+    gp_first_name: str | None
+    gp_last_name: str | None
+    specialist_first_name: str | None
+    specialist_last_name: str | None
+    # Tasks only: which of the two notes exist (a task stays on both dashboards until both do).
+    note_written: bool = True
+    resume_written: bool = True
+
+    def own_note_missing(self, user_pk: int) -> bool:
+        """Whether the missing note is this user's to write (what the badge counts)."""
+        return (self.specialist_id == user_pk and not self.note_written) or (
+            self.gp_id == user_pk and not self.resume_written
+        )
+
+    @property
+    def department(self) -> str:
+        # As Organisation.__str__: a department with its hospital.
+        if self.department_kind == Organisation.Kind.DEPARTMENT and self.hospital_name:
+            return f"{self.department_name}, {self.hospital_name}"
+        return self.department_name
+
+    @property
+    def gp_name(self) -> str:
+        return f"{self.gp_first_name or ''} {self.gp_last_name or ''}".strip()
+
+    @property
+    def specialist_name(self) -> str:
+        return f"{self.specialist_first_name or ''} {self.specialist_last_name or ''}".strip()
+
+
+# The columns of a DashboardEntry, in its order: the wide ones (template answers, a person's
+# whole account) are never read for a list.
+_ENTRY_COLUMNS = (
+    "pk",
+    "public_id",
+    "kind",
+    "initiated_by",
+    "topic",
+    "patient_id",
+    "urgency",
+    "mode",
+    "status",
+    "requester_id",
+    "gp_id",
+    "specialist_id",
+    "practice_id",
+    "requested_at",
+    "accepted_at",
+    "closed_at",
+    "practice__name",
+    "department__name",
+    "department__kind",
+    "department__parent__name",
+    "gp__first_name",
+    "gp__last_name",
+    "specialist__first_name",
+    "specialist__last_name",
+)
+
+
 @dataclass
 class Dashboard:
-    waiting_for_me: list[Conference]  # requests I can accept
-    sent: list[Conference]  # my requests nobody has accepted yet
-    open: list[Conference]
-    tasks: list[Conference]  # closed, my note or résumé missing
+    waiting_for_me: list[DashboardEntry]  # requests I can accept
+    sent: list[DashboardEntry]  # my requests nobody has accepted yet
+    open: list[DashboardEntry]
+    tasks: list[DashboardEntry]  # closed, my note or résumé missing: one page, the oldest first
+    task_page: int = 1
+    more_tasks: bool = False  # a later page of tasks exists
 
 
-DASHBOARD_LIMIT = 50
-_DASHBOARD_RELATED = ("practice", "department__parent", "gp", "specialist")
+DASHBOARD_LIMIT = 50  # rows per list of open work
+# Requested and open conferences read at most: requests come first (see ``dashboard``), and an
+# unaccepted request passes to the next on duty within minutes, so they are few.
+ACTIVE_LIMIT = 3 * DASHBOARD_LIMIT
+TASKS_PER_PAGE = 20
 
 
-def dashboard(user) -> Dashboard:
-    """A user's conferences, four lists of four queries whatever their length."""
+def _entries(queryset: QuerySet[Conference], *extra: str) -> list[DashboardEntry]:
+    return [DashboardEntry(*row) for row in queryset.values_list(*_ENTRY_COLUMNS, *extra)]
+
+
+def dashboard(user, *, task_page: int = 1) -> Dashboard:
+    """A user's open work in two queries whatever its size: the requested and open conferences
+    in one, sorted into three lists here, and one page of tasks (notes missing) in the other.
+
+    Closed conferences whose notes are written are not on the dashboard at all; a closed
+    conference stays a task on both participants' dashboards until both the specialist's note
+    and the GP's résumé exist (issue 11), each row saying whose note is missing.
+    """
     if not user.is_authenticated:
         return Dashboard([], [], [], [])
-    practice_ids = [p.pk for p in gp_practices(user)]
-    # Only what the list shows: fewer joins and no note flags keep each query cheap to build
-    # and run (bench/conferences.py: a GP with 120 conferences among 200,000).
-    base = Conference.objects.select_related(*_DASHBOARD_RELATED)
-    waiting = Q(status=Conference.Status.REQUESTED) & (
-        Q(initiated_by=Conference.Initiator.PRACTICE, specialist=user)
-        | Q(initiated_by=Conference.Initiator.HOSPITAL, gp__isnull=True, practice_id__in=practice_ids)
+    practice_ids = {p.pk for p in gp_practices(user)}
+    Status, Initiator = Conference.Status, Conference.Initiator
+    involved = Q(gp=user) | Q(specialist=user) | Q(requester=user)
+    if practice_ids:
+        # A hospital's request to the practice that no GP has taken yet.
+        involved |= Q(initiated_by=Initiator.HOSPITAL, gp__isnull=True, practice_id__in=practice_ids)
+    # "-status": 'requested' sorts after 'open', so requests come first and are never the ones
+    # the limit cuts off.
+    active = _entries(
+        Conference.objects.filter(involved, status__in=(Status.REQUESTED, Status.OPEN)).order_by(
+            "-status", "-requested_at", "-pk"
+        )[:ACTIVE_LIMIT]
     )
-    mine = Q(gp=user) | Q(specialist=user)
+
+    def waiting_for(c: DashboardEntry) -> bool:
+        if c.initiated_by == Initiator.PRACTICE:
+            return c.specialist_id == user.pk
+        return c.gp_id is None and c.practice_id in practice_ids
+
+    requested = [c for c in active if c.status == Status.REQUESTED]
+    waiting = sorted((c for c in requested if waiting_for(c)), key=lambda c: (c.requested_at, c.pk))
+    sent = [c for c in requested if c.requester_id == user.pk]  # newest first, as read
+    open_ = sorted(
+        (c for c in active if c.status == Status.OPEN and user.pk in (c.gp_id, c.specialist_id)),
+        key=lambda c: (c.accepted_at, c.pk),
+        reverse=True,
+    )
     notes = ConferenceNote.objects.filter(conference=OuterRef("pk"))
-    tasks = Q(status=Conference.Status.CLOSED) & (
-        (Q(specialist=user) & ~Exists(notes.filter(kind=ConferenceNote.Kind.SPECIALIST_NOTE)))
-        | (Q(gp=user) & ~Exists(notes.filter(kind=ConferenceNote.Kind.GP_RESUME)))
+    tasks = Conference.objects.annotate(
+        note_written=Exists(notes.filter(kind=ConferenceNote.Kind.SPECIALIST_NOTE)),
+        resume_written=Exists(notes.filter(kind=ConferenceNote.Kind.GP_RESUME)),
+    ).filter(
+        Q(specialist=user) | Q(gp=user),
+        Q(note_written=False) | Q(resume_written=False),
+        status=Status.CLOSED,
     )
+    task_page = max(task_page, 1)
+    start = (task_page - 1) * TASKS_PER_PAGE
+    # One row past the page tells whether there is a next one, without counting them all.
+    window = tasks.order_by("closed_at", "pk")[start : start + TASKS_PER_PAGE + 1]
+    page = _entries(window, "note_written", "resume_written")
     return Dashboard(
-        waiting_for_me=list(base.filter(waiting).order_by("requested_at", "pk")[:DASHBOARD_LIMIT]),
-        sent=list(
-            base.filter(status=Conference.Status.REQUESTED, requester=user).order_by("-requested_at", "-pk")[
-                :DASHBOARD_LIMIT
-            ]
-        ),
-        open=list(
-            base.filter(mine, status=Conference.Status.OPEN).order_by("-accepted_at", "-pk")[:DASHBOARD_LIMIT]
-        ),
-        tasks=list(base.filter(tasks).order_by("closed_at", "pk")[:DASHBOARD_LIMIT]),
+        waiting_for_me=waiting[:DASHBOARD_LIMIT],
+        sent=sent[:DASHBOARD_LIMIT],
+        open=open_[:DASHBOARD_LIMIT],
+        tasks=page[:TASKS_PER_PAGE],
+        task_page=task_page,
+        more_tasks=len(page) > TASKS_PER_PAGE,
     )
 
 

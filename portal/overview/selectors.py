@@ -94,4 +94,5 @@ def waiting_count(user, *, now=None) -> int:
     counts = correspondence_selectors.inbox_counts(user, now=now)
     board = conference_selectors.dashboard(user)
     referrals = _referral_section(user, now)
-    return counts[Box.AWAITING_ME] + len(board.waiting_for_me) + len(board.tasks) + referrals.waiting_count
+    own_tasks = sum(1 for task in board.tasks if task.own_note_missing(user.pk))
+    return counts[Box.AWAITING_ME] + len(board.waiting_for_me) + own_tasks + referrals.waiting_count

@@ -7,6 +7,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from portal.conferences import views as conference_views
+
 from . import selectors
 
 
@@ -14,7 +16,10 @@ from . import selectors
 @login_required
 @require_GET
 def overview(request):
-    return render(request, "overview/overview.html", {"board": selectors.overview(request.user)})
+    board = selectors.overview(request.user)
+    # The conference lists as the conference dashboard words them (labels looked up once a page).
+    conference_rows = conference_views.dashboard_rows(request.user, board.conferences)
+    return render(request, "overview/overview.html", {"board": board, "conference_rows": conference_rows})
 
 
 @never_cache

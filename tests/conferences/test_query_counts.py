@@ -47,17 +47,43 @@ def test_the_dashboard_does_not_grow_with_conferences(client, who):
     assert _queries(client, url) == with_one
 
 
-def test_the_dashboard_selector_is_four_queries(django_assert_num_queries):
+def _fresh(user):
+    """The user as a new request sees it: memberships not yet read."""
+    return type(user).objects.get(pk=user.pk)
+
+
+@pytest.mark.parametrize("who", ["gp", "specialist"])
+def test_the_dashboard_selector_is_three_queries_for_1_or_20_conferences(django_assert_num_queries, who):
     w = world()
     on_duty(w)
-    _conferences(w, 20)
-    w.gp._accounts_memberships = None
-    user = type(w.gp).objects.get(pk=w.gp.pk)
-    with django_assert_num_queries(5):  # the memberships once, then one per list
+    _conferences(w, 1)
+    user = _fresh(getattr(w, who))
+    # The memberships once, the requested and open conferences, one page of tasks.
+    with django_assert_num_queries(3):
+        selectors.dashboard(user)
+    _conferences(w, 20, start=1)
+    user = _fresh(getattr(w, who))
+    with django_assert_num_queries(3):
         board = selectors.dashboard(user)
     assert board.waiting_for_me and board.open and board.tasks
+    assert bool(board.sent) == (who == "gp")  # the GP's own requests, not yet accepted
     with django_assert_num_queries(0):
-        [(c.practice.name, c.department.name, c.gp and c.gp.email, c.specialist.email) for c in board.open]
+        [(c.practice_name, c.department, c.gp_name, c.specialist_name) for c in board.open]
+
+
+def test_every_page_of_tasks_costs_the_same(client, monkeypatch):
+    monkeypatch.setattr(selectors, "TASKS_PER_PAGE", 3)
+    w = world()
+    on_duty(w)
+    verified_login(client, w.specialist)
+    url = reverse("conferences:dashboard")
+    _conferences(w, 3)  # one closed: one task
+    _queries(client, url)
+    with_one = _queries(client, url)
+    _conferences(w, 12, start=3)  # five tasks: two pages
+    assert selectors.dashboard(w.specialist).more_tasks
+    assert _queries(client, url) == with_one
+    assert _queries(client, url + "?opgaver=2") == with_one
 
 
 def test_who_is_on_now_is_one_query_for_1_or_20_specialists(django_assert_num_queries):

@@ -255,18 +255,25 @@ def test_the_specialists_note_goes_to_the_practice_once():
     assert ConferenceNote.objects.filter(kind="note").count() == 1
 
 
+def _task_ids(user) -> list[int]:
+    return [entry.pk for entry in selectors.dashboard(user).tasks]
+
+
 def test_the_gps_resume_and_the_task_lists():
     w = world()
     conference = services.conference_close(conference=_open(w), actor=w.specialist)
-    assert selectors.dashboard(w.gp).tasks == [conference]
-    assert selectors.dashboard(w.specialist).tasks == [conference]
+    assert _task_ids(w.gp) == [conference.pk]
+    assert _task_ids(w.specialist) == [conference.pk]
     with pytest.raises(PermissionDenied):
         services.conference_resume_write(conference=conference, author=w.specialist, text="x")
     services.conference_resume_write(conference=conference, author=w.gp, text="Résumé til journalen.")
-    assert selectors.dashboard(w.gp).tasks == []
-    assert selectors.dashboard(w.specialist).tasks == [conference]
+    # Without both notes the conference stays a task for both; only the specialist's is his to write.
+    assert _task_ids(w.gp) == [conference.pk] == _task_ids(w.specialist)
+    (gp_task,) = selectors.dashboard(w.gp).tasks
+    (specialist_task,) = selectors.dashboard(w.specialist).tasks
+    assert not gp_task.own_note_missing(w.gp.pk) and specialist_task.own_note_missing(w.specialist.pk)
     services.conference_note_write(conference=conference, author=w.specialist, text="Notat.")
-    assert selectors.dashboard(w.specialist).tasks == []
+    assert _task_ids(w.specialist) == [] == _task_ids(w.gp)
     row = selectors.conference_list(since=timezone.now() - timedelta(days=1)).get()
     assert row.has_note and row.has_resume
 
@@ -344,13 +351,14 @@ def test_a_hospital_request_goes_to_the_practices_gps_and_one_accepts():
     assert sorted(email.to[0] for email in OutboxEmail.objects.all()) == sorted(
         [w.gp.email, w.gp_colleague.email]
     )
-    assert selectors.dashboard(w.gp_colleague).waiting_for_me == [conference]
+    assert [e.pk for e in selectors.dashboard(w.gp_colleague).waiting_for_me] == [conference.pk]
     with pytest.raises(PermissionDenied):
         services.conference_accept(conference=conference, user=w.other_gp)
     services.conference_accept(conference=conference, user=w.gp_colleague)
     conference.refresh_from_db()
     assert conference.gp == w.gp_colleague
     assert selectors.dashboard(w.gp).waiting_for_me == []
+    assert [e.pk for e in selectors.dashboard(w.gp_colleague).open] == [conference.pk]
 
 
 @pytest.mark.parametrize("kind", ["vulnerable", "discharge", "palliative"])
