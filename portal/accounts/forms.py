@@ -3,6 +3,7 @@ import re
 from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -66,7 +67,10 @@ class LoginForm(AuthenticationForm):
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
         self.fields["username"].label = pgettext_lazy("login form", "E-mail address")
+        # Django sets max_length on this field after building it, so it adds no validator:
+        # a longer "e-mail" would reach authenticate() (and the lockout's 255-character column).
         self.fields["username"].max_length = 254
+        self.fields["username"].validators.append(MaxLengthValidator(254))
         self.fields["username"].widget.attrs.update({"autocomplete": "email", "autofocus": True})
         self.fields["password"].label = pgettext_lazy("login form", "Password")
 

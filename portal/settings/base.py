@@ -156,6 +156,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"  # Wagtail's login form calls the e-mail field "username"
+AXES_USERNAME_CALLABLE = "portal.accounts.lockout.lockout_username"
 
 # Sessions: rotated at login (Django does), flushed at logout, an idle timeout that is
 # shorter in the patient areas, and an absolute lifetime after which one logs in again.

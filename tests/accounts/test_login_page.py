@@ -137,3 +137,19 @@ def test_a_clinician_sent_to_the_login_by_the_admin_lands_on_her_overview_not_in
     response = client.get("/admin/", follow=True)
     assert response.redirect_chain[-1][0] == reverse("overview")
     assert "Kun redaktører og administratorer bruger redaktionen." in response.content.decode()
+
+
+def test_an_oversized_e_mail_at_the_admin_login_is_counted_not_a_500(client, gp):
+    # Wagtail's login form has no length check: the lockout must cope with what it is given.
+    response = client.post("/admin/login/", {"username": "x" * 5000 + "@samspil.test", "password": "y"})
+    assert response.status_code == 200  # Wagtail's "wrong e-mail or password", not a 500
+
+
+def test_the_lockout_counts_a_name_cut_to_the_longest_e_mail():
+    from django.test import RequestFactory
+
+    from portal.accounts.lockout import lockout_username
+
+    request = RequestFactory().post("/admin/login/", {"username": " X" * 3000})
+    assert len(lockout_username(request)) == 254
+    assert lockout_username(request, {"username": "Laege@Praksis.TEST "}) == "laege@praksis.test"
