@@ -276,6 +276,17 @@ def receiving_departments(*, specialty, area) -> QuerySet[Organisation]:
     ).order_by("name", "pk")
 
 
+def departments_without_recipient() -> QuerySet[Organisation]:
+    """Departments whose inbox settings name no active responsible person: new threads to them
+    reach their secretaries or clinicians only as a fallback (notifications._side_people)."""
+    return (
+        Organisation.objects.filter(kind=Organisation.Kind.DEPARTMENT)
+        .exclude(inbox_settings__responsible__is_active=True)
+        .select_related("parent", "inbox_settings")
+        .order_by("parent__name", "name", "pk")
+    )
+
+
 def overdue_threads(*, now: datetime) -> QuerySet[Thread]:
     """Open threads past their reply deadline whose responsible person has not been told yet."""
     return Thread.objects.filter(
