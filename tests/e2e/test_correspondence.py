@@ -198,3 +198,48 @@ def test_replying_works_without_javascript(chromium_browser, live_server, slow_e
     expect(sp.locator("#beskeder article")).to_have_count(2)
     assert thread.messages.count() == 2
     context.close()
+
+
+def _within_viewport(page, locator) -> None:
+    box = locator.bounding_box()
+    width = page.viewport_size["width"]
+    assert box is not None, "not rendered"
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width, (box, width)
+
+
+def _no_horizontal_page_scroll(page) -> None:
+    scroll, client = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert scroll <= client, f"the page scrolls sideways: {scroll} > {client}"
+
+
+def test_the_inbox_deadline_is_always_in_view_and_phones_get_cards(
+    chromium_browser, live_server, slow_expect
+):
+    w = world()
+    w.department.name = "Hjertemedicinsk afdeling, ambulatorium for atrieflimren og hjertesvigt"
+    w.department.save()
+    w.practice.name = "Lægerne i Nørregade, Hellerup Lægehus og Omegnens Fælles Praksis"
+    w.practice.save()
+    subject = "Vedrørende opfølgning efter udskrivelse med nyopdaget atrieflimren og hjertesvigt"
+    overdue = open_thread(w, subject=subject, now=timezone.now() - timedelta(days=10))
+    open_thread(w, subject="Kort spørgsmål", now=timezone.now() - timedelta(hours=2))
+    assert overdue.due_at < timezone.now()
+
+    context, gp = _logged_in(chromium_browser, live_server, w.gp, "/korrespondance/?visning=afventer-dem")
+    for width, height in ((1280, 900), (1440, 900), (375, 812)):
+        gp.set_viewport_size({"width": width, "height": height})
+        gp.reload()
+        # The visible rendering of the overdue thread: a table row, or a card on a phone.
+        row = gp.locator(".samspil-thread-row--overdue:visible", has_text=subject)
+        expect(row).to_have_count(1)
+        expect(row).to_have_js_property("tagName", "LI" if width < 768 else "TR")
+        deadline = row.locator(".samspil-deadline")
+        expect(deadline).to_be_visible()
+        _within_viewport(gp, deadline)
+        _within_viewport(gp, deadline.locator(".badge-error"))
+        _no_horizontal_page_scroll(gp)
+        _shot(gp, f"09-inbox-{width}")
+    assert not gp.csp_errors, gp.csp_errors
+    context.close()
