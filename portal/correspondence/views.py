@@ -206,9 +206,16 @@ def thread_new(request):
                 messages.success(request, _("Your message has been sent."))
                 return redirect(_thread_url(thread))
         files_dropped = bool(request.FILES)
+        status = 400  # the form comes back with its errors
     else:
         form = ThreadForm(**kwargs)
-    return render(request, "correspondence/thread_new.html", {"form": form, "files_dropped": files_dropped})
+        status = 200
+    return render(
+        request,
+        "correspondence/thread_new.html",
+        {"form": form, "files_dropped": files_dropped},
+        status=status,
+    )
 
 
 # --- The thread page and its actions ---------------------------------------------------------

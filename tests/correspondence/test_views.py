@@ -208,7 +208,7 @@ def test_a_secretary_cannot_open_threads(client, w):
 def test_a_specialist_writes_to_a_patients_practice(client, w):
     verified_login(client, w.specialist)
     data = new_thread_data(
-        w, sender_organisation=w.department.pk, recipient_kind="praksis", practice=w.practice.pk
+        w, sender_organisation=w.department.pk, recipient_kind="praksis", practice=w.practice.pk, specialty=""
     )
     response = client.post(reverse("correspondence:new"), data)
     assert response.status_code == 302
@@ -218,14 +218,14 @@ def test_a_specialist_writes_to_a_patients_practice(client, w):
 def test_a_gp_cannot_choose_a_practice_as_recipient(gp_client, w):
     data = new_thread_data(w, recipient_kind="praksis", practice=w.other_practice.pk)
     response = gp_client.post(reverse("correspondence:new"), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not Thread.objects.exists()
 
 
 def test_a_cpr_failing_modulus_11_is_hinted_and_needs_confirming(gp_client, w):
     data = new_thread_data(w, cpr=CPR_NO_MOD11)
     response = gp_client.post(reverse("correspondence:new"), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "modulus 11" in response.content.decode()
     assert not Thread.objects.exists()
     response = gp_client.post(reverse("correspondence:new"), {**data, "cpr_checked": "on"})
@@ -258,7 +258,7 @@ def test_submitting_the_new_thread_form_twice_opens_one_thread(gp_client, w):
 def test_bad_input_rerenders_the_form_with_the_draft_kept(gp_client, w, overrides, field):
     data = new_thread_data(w, **overrides)
     response = gp_client.post(reverse("correspondence:new"), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not Thread.objects.exists() and not Message.objects.exists()
     form = response.context["form"]
     assert field in form.errors
@@ -269,7 +269,7 @@ def test_bad_input_rerenders_the_form_with_the_draft_kept(gp_client, w, override
 def test_the_1mb_body_is_kept_in_the_form(gp_client, w):
     body = "Lang tekst. " * 90_000
     response = gp_client.post(reverse("correspondence:new"), new_thread_data(w, body=body))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "højst" in str(response.context["form"].errors["body"])  # Django's own Danish message
     assert response.content.decode().count("Lang tekst.") >= 90_000
 
@@ -277,7 +277,7 @@ def test_the_1mb_body_is_kept_in_the_form(gp_client, w):
 def test_fifty_attachments_are_refused_in_danish(gp_client, w):
     data = new_thread_data(w, attachments=[png(f"fil{n}.png") for n in range(50)])
     response = gp_client.post(reverse("correspondence:new"), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Du kan højst vedhæfte" in response.content.decode()
     assert not Thread.objects.exists() and not Attachment.objects.exists()
     assert data["subject"] in response.content.decode()
@@ -286,7 +286,7 @@ def test_fifty_attachments_are_refused_in_danish(gp_client, w):
 def test_a_disallowed_file_type_is_refused_in_danish(gp_client, w):
     svg = SimpleUploadedFile("tegning.svg", b"<svg onload=alert(1)></svg>", content_type="image/svg+xml")
     response = gp_client.post(reverse("correspondence:new"), new_thread_data(w, attachments=[svg]))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "tegning.svg" in response.content.decode()
     assert "form-error-message" in response.content.decode()
     assert not Thread.objects.exists()
@@ -565,3 +565,59 @@ def test_a_thread_without_patient_is_not_offered_for_export_and_refused_with_a_r
     assert response.status_code == 302
     html = client.get(response["Location"]).content.decode()
     assert "alert-error" in html
+
+
+# --- The new-message form and form errors (issue 10) ----------------------------------------
+
+
+def test_the_new_message_form_offers_one_way_to_address_and_plain_text(gp_client):
+    html = gp_client.get(reverse("correspondence:new")).content.decode()
+    assert 'data-recipient-kind="speciale"' in html and 'data-recipient-kind="afdeling"' in html
+    assert "js/correspondence-new.js" in html
+    assert "Markdown" not in html and "markdown" not in html
+    assert "Linjeskift og dine signaturlinjer bevares" in html
+
+
+@pytest.mark.parametrize("named", ["department", "practice"])
+def test_a_specialty_and_a_named_recipient_at_once_is_refused_with_400_in_danish(client, w, named):
+    verified_login(client, w.specialist)
+    data = new_thread_data(
+        w,
+        sender_organisation=w.department.pk,
+        specialty=w.other_department.specialty.pk,
+        **{named: (w.other_department if named == "department" else w.practice).pk},
+    )
+    response = client.post(reverse("correspondence:new"), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Vælg modtageren på én måde" in html
+    assert "samspil-recipient--all" in html  # every choice shows, to clear the one not meant
+    assert data["body"] in html
+    assert not Thread.objects.exists()
+
+
+def test_the_chosen_way_alone_opens_the_thread(gp_client, w):
+    data = new_thread_data(w, recipient_kind="afdeling", specialty="", department=w.other_department.pk)
+    response = gp_client.post(reverse("correspondence:new"), data)
+    assert response.status_code == 302
+    assert Thread.objects.get().recipient_organisation == w.other_department
+
+
+def test_signature_lines_and_markup_characters_are_kept_as_written(gp_client, w):
+    body = (
+        "Kære kolleger\n\n"
+        "Dosis <i.v.> 5 mg *2 gange* dagligt?\n"
+        "> citat fra epikrisen\n\n"
+        "Med venlig hilsen  \n"
+        "Grete Lægesen\n"
+        "Praktiserende læge\n"
+        "-- \n"
+        "Tlf. 70 10 20 30"
+    )
+    response = gp_client.post(reverse("correspondence:new"), new_thread_data(w, body=body))
+    assert response.status_code == 302
+    message = Message.objects.get()
+    assert message.body == body
+    html = gp_client.get(response["Location"]).content.decode()
+    assert "Med venlig hilsen  <br>Grete Lægesen<br>Praktiserende læge<br>-- <br>Tlf. 70 10 20 30" in html
+    assert "Dosis &lt;i.v.&gt; 5 mg *2 gange* dagligt?<br>&gt; citat fra epikrisen" in html
