@@ -347,7 +347,7 @@ def test_a_reply_with_htmx_returns_the_message_and_a_fresh_form(client, w):
     response = client.post(thread_url(thread, "reply"), data, HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'hx-swap-oob="beforeend:#beskeder"' in html
+    assert 'id="beskeder" class="samspil-messages" hx-swap-oob="true"' in html
     assert '<div id="traadhoved" hx-swap-oob="true">' in html
     assert "Svar *inline*" in html
     assert 'id="svar"' in html and data["client_token"] not in html
@@ -360,7 +360,7 @@ def test_an_invalid_htmx_reply_comes_back_with_its_error_and_draft(client, w):
     data = {"body": "x" * 20_001, "client_token": str(uuid.uuid4())}
     response = client.post(thread_url(thread, "reply"), data, HTTP_HX_REQUEST="true")
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "form-error-message" in html and "x" * 20_001 in html
     assert "hx-swap-oob" not in html
     assert thread.messages.count() == 1
@@ -374,7 +374,7 @@ def test_a_reply_with_a_bad_attachment_keeps_the_draft(client, w):
     )
     data = {"body": "Se vedhæftet", "client_token": str(uuid.uuid4()), "attachments": [html_file]}
     response = client.post(thread_url(thread, "reply"), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Se vedhæftet" in response.content.decode()
     assert thread.messages.count() == 1 and not Attachment.objects.exists()
 
@@ -388,12 +388,12 @@ def test_claim_assign_reroute_and_close(client, w):
     thread.refresh_from_db()
     assert thread.assignee == w.specialist
     response = client.post(thread_url(thread, "assign"), {"assignee": colleague.pk})
-    assert response.status_code == 200 and "form-error-message" in response.content.decode()
+    assert response.status_code == 400 and "form-error-message" in response.content.decode()
 
     response = client.post(
         thread_url(thread, "reroute"), {"to_organisation": w.other_department.pk, "reason": ""}
     )
-    assert response.status_code == 200 and "form-error-message" in response.content.decode()
+    assert response.status_code == 400 and "form-error-message" in response.content.decode()
     response = client.post(
         thread_url(thread, "reroute"),
         {"to_organisation": w.other_department.pk, "reason": "Geriatrisk patient"},
@@ -621,3 +621,31 @@ def test_signature_lines_and_markup_characters_are_kept_as_written(gp_client, w)
     html = gp_client.get(response["Location"]).content.decode()
     assert "Med venlig hilsen  <br>Grete Lægesen<br>Praktiserende læge<br>-- <br>Tlf. 70 10 20 30" in html
     assert "Dosis &lt;i.v.&gt; 5 mg *2 gange* dagligt?<br>&gt; citat fra epikrisen" in html
+
+
+def test_every_form_that_comes_back_with_errors_answers_400(client, w):
+    thread = open_thread(w)
+    verified_login(client, w.secretary)
+    assert client.post(thread_url(thread, "assign"), {"assignee": w.other_specialist.pk}).status_code == 400
+    response = client.post(thread_url(thread, "reroute"), {"to_organisation": w.other_department.pk})
+    assert response.status_code == 400
+    verified_login(client, w.specialist)
+    assert client.post(thread_url(thread, "close"), {"summary": ""}).status_code == 400
+    assert client.post(thread_url(thread, "reply"), {"body": ""}).status_code == 400
+    response = client.post(thread_url(thread, "reply"), {"body": ""}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 400 and 'id="svar"' in response.content.decode()
+    thread.refresh_from_db()
+    assert thread.is_open and thread.messages.count() == 1 and thread.assignee is None
+
+
+def test_an_htmx_reply_brings_the_pages_parts_up_to_date(client, w):
+    thread = open_thread(w)
+    verified_login(client, w.specialist)
+    data = {"body": "Svar", "client_token": str(uuid.uuid4()), "awaits_reply": "on"}
+    html = client.post(thread_url(thread, "reply"), data, HTTP_HX_REQUEST="true").content.decode()
+    assert '<div id="beskedfelt" hx-swap-oob="true"></div>' in html  # the old banner goes
+    assert 'id="beskeder" class="samspil-messages" hx-swap-oob="true"' in html
+    assert html.count("<article") == 2  # both messages, with their receipts as they are now
+    assert 'id="traadside" hx-swap-oob="true"' in html
+    assert "Sune Specialist overtog tråden" in html  # the reply made him responsible: history
+    assert "/overtag/" not in html  # and there is nothing left to take on
