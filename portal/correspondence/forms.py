@@ -99,7 +99,7 @@ class ThreadForm(ClientTokenMixin):
         label=_("Message"),
         max_length=BODY_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=_("Plain text: shown and sent exactly as you write it."),
+        help_text=_("Plain text. Line breaks and your signature lines are kept exactly as you write them."),
         strip=False,  # clinical text as written; the service trims only blank lines
     )
     attachments = AttachmentsField(label=_("Attachments"), required=False, help_text=_("PDF, PNG or JPEG."))
@@ -136,9 +136,34 @@ class ThreadForm(ClientTokenMixin):
         self.possible_typo = check.possible_typo
         return check.cpr
 
+    #: The fields that name a recipient, per way of choosing one (the area comes preselected).
+    RECIPIENT_FIELDS = {TO_SPECIALTY: "specialty", TO_DEPARTMENT: "department", TO_PRACTICE: "practice"}
+
+    def recipients_given(self) -> list[str]:
+        """The ways of choosing a recipient that arrived filled in."""
+        return [
+            kind
+            for kind, field in self.RECIPIENT_FIELDS.items()
+            if field in self.fields and self.data.get(field)
+        ]
+
+    @property
+    def conflicting_recipients(self) -> bool:
+        """A specialty and a named department (or practice) at once: which one was meant is a guess."""
+        return self.is_bound and len(self.recipients_given()) > 1
+
     def clean(self):
         data = super().clean()
         kind = data.get("recipient_kind")
+        if self.conflicting_recipients:
+            # Never guess where a clinical question goes; the page then shows every choice to clear one.
+            raise forms.ValidationError(
+                _(
+                    "Choose the recipient one way only: a specialty in an area,"
+                    " or a named recipient, not both."
+                ),
+                code="conflicting_recipients",
+            )
         if kind == self.TO_SPECIALTY:
             for field in ("specialty", "area"):
                 if not data.get(field):

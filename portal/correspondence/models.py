@@ -207,6 +207,11 @@ class Thread(models.Model):
         # At the due instant it is not yet overdue (deadlines.is_overdue).
         return bool(self.is_open and self.due_at and self.due_at < (now or timezone.now()))
 
+    @property
+    def last_activity_at(self):
+        """The last message or the closing, whichever came later: what "unread" compares with."""
+        return max(self.last_message_at, self.closed_at) if self.closed_at else self.last_message_at
+
     def organisation_on(self, side: str) -> Organisation:
         return self.sender_organisation if side == Side.SENDER else self.recipient_organisation
 

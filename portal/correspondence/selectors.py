@@ -8,7 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from portal.accounts.models import Membership, Organisation
@@ -83,20 +84,43 @@ def _visible_entries(user) -> Q:
     return visible
 
 
+def _unread_by(user) -> Exists:
+    """True on an entry whose thread has news ``user`` has not seen: a message, or the closing
+    (the other side's answer may be its summary). Own messages and closings move the user's own
+    read mark, so only what others did counts."""
+    last_activity = Greatest(
+        OuterRef("last_message_at"), Coalesce(OuterRef("closed_at"), OuterRef("last_message_at"))
+    )
+    return ~Exists(
+        ReadMark.objects.filter(thread_id=OuterRef("thread_id"), user=user, read_at__gte=last_activity)
+    )
+
+
 def _box_condition(user, box: str, now: datetime) -> Q:
     """What puts a thread in ``box`` for ``user``, on one of its visible inbox entries: used by
     the list and the counts. Every entry carries its thread's columns; ``user``/``side`` say
-    whose way in it is, so "I take part as sender" is the user's own entry."""
+    whose way in it is, so "I take part as sender" is the user's own entry.
+
+    "Awaiting me" is where a user looks first, so it also holds the threads the user takes part
+    in with news not yet read, whatever the turn or status: an answer sent without awaiting a
+    reply, or a thread the other side closed with its answer, would otherwise be only under
+    "My organisation's" or "Closed", where nobody looks for an answer.
+    """
     my_organisations = [m.organisation_id for m in memberships_for_user(user)]
     open_ = Q(status=Thread.Status.OPEN)
     if box == Box.AWAITING_ME:
-        return open_ & (
-            Q(user=user, side=Side.SENDER, awaiting=Side.SENDER)
-            | Q(awaiting=Side.RECIPIENT, assignee=user)
-            | Q(
-                awaiting=Side.RECIPIENT, assignee__isnull=True, recipient_organisation_id__in=my_organisations
+        return (
+            open_
+            & (
+                Q(user=user, side=Side.SENDER, awaiting=Side.SENDER)
+                | Q(awaiting=Side.RECIPIENT, assignee=user)
+                | Q(
+                    awaiting=Side.RECIPIENT,
+                    assignee__isnull=True,
+                    recipient_organisation_id__in=my_organisations,
+                )
             )
-        )
+        ) | (Q(user=user) & _unread_by(user))
     if box == Box.AWAITING_THEM:
         return open_ & (
             Q(user=user, side=Side.SENDER, awaiting=Side.RECIPIENT)
@@ -109,9 +133,10 @@ def _box_condition(user, box: str, now: datetime) -> Q:
     return open_
 
 
+# Threads without a deadline after those with one, on both databases (SQLite puts NULL first).
 _BOX_ORDER = {
-    Box.AWAITING_ME: ("due_at", "-last_message_at"),
-    Box.AWAITING_THEM: ("due_at", "-last_message_at"),
+    Box.AWAITING_ME: (F("due_at").asc(nulls_last=True), "-last_message_at"),
+    Box.AWAITING_THEM: (F("due_at").asc(nulls_last=True), "-last_message_at"),
     Box.OVERDUE: ("due_at",),
     Box.CLOSED: ("-closed_at",),
     Box.ORGANISATION: ("-last_message_at",),
@@ -171,7 +196,7 @@ def inbox_rows(user, thread_ids, *, now: datetime | None = None) -> list[Thread]
     ordered = [by_id[pk] for pk in thread_ids if pk in by_id]
     for thread in ordered:
         thread.overdue = thread.is_overdue(now)
-        thread.unread = thread.last_read_by_me is None or thread.last_read_by_me < thread.last_message_at
+        thread.unread = thread.last_read_by_me is None or thread.last_read_by_me < thread.last_activity_at
     return ordered
 
 
@@ -249,6 +274,17 @@ def receiving_departments(*, specialty, area) -> QuerySet[Organisation]:
         kind=Organisation.Kind.DEPARTMENT,
         specialty=specialty,
     ).order_by("name", "pk")
+
+
+def departments_without_recipient() -> QuerySet[Organisation]:
+    """Departments whose inbox settings name no active responsible person: new threads to them
+    reach their secretaries or clinicians only as a fallback (notifications._side_people)."""
+    return (
+        Organisation.objects.filter(kind=Organisation.Kind.DEPARTMENT)
+        .exclude(inbox_settings__responsible__is_active=True)
+        .select_related("parent", "inbox_settings")
+        .order_by("parent__name", "name", "pk")
+    )
 
 
 def overdue_threads(*, now: datetime) -> QuerySet[Thread]:

@@ -455,6 +455,10 @@ def thread_close(*, thread: Thread, actor: User, summary: str, now: datetime | N
     ThreadEvent.objects.create(
         thread=thread, kind=ThreadEvent.Kind.CLOSED, at=now, actor=actor, actor_name=actor.get_full_name()
     )
+    # The closer closes from the thread page, having read it: the closing is news only to others.
+    side = writing_side(actor, thread) or next(iter(sorted(sides_of(actor, thread))), None)
+    if side is not None:
+        _mark_read(thread, actor, side, now)
     notifications.closed(thread, actor)
     return thread
 

@@ -206,9 +206,16 @@ def thread_new(request):
                 messages.success(request, _("Your message has been sent."))
                 return redirect(_thread_url(thread))
         files_dropped = bool(request.FILES)
+        status = 400  # the form comes back with its errors
     else:
         form = ThreadForm(**kwargs)
-    return render(request, "correspondence/thread_new.html", {"form": form, "files_dropped": files_dropped})
+        status = 200
+    return render(
+        request,
+        "correspondence/thread_new.html",
+        {"form": form, "files_dropped": files_dropped},
+        status=status,
+    )
 
 
 # --- The thread page and its actions ---------------------------------------------------------
@@ -255,13 +262,12 @@ def _header_context(thread: Thread, now) -> dict:
     }
 
 
-def _thread_response(request, thread: Thread, *, status: int = 200, **forms):
-    """The thread page; every rendering is a view, so it moves the read receipt and logs a patient."""
-    services.thread_read(thread=thread, user=request.user, request=request)
+def _thread_context(request, thread: Thread, **forms) -> dict:
+    """Everything the thread page shows: header, messages with their receipts, actions, history."""
     page = selectors.thread_page(thread)
     can = _abilities(request.user, thread)
     now = timezone.now()
-    context = {
+    return {
         **_header_context(thread, now),
         "thread_messages": page.messages,
         "events": page.events,
@@ -276,7 +282,14 @@ def _thread_response(request, thread: Thread, *, status: int = 200, **forms):
         or (RevealCprForm() if can["reveal_cpr"] and thread.patient_id else None),
         "revealed_cpr": forms.get("revealed_cpr", ""),
     }
-    return render(request, "correspondence/thread.html", context, status=status)
+
+
+def _thread_response(request, thread: Thread, *, status: int = 200, **forms):
+    """The thread page; every rendering is a view, so it moves the read receipt and logs a patient."""
+    services.thread_read(thread=thread, user=request.user, request=request)
+    return render(
+        request, "correspondence/thread.html", _thread_context(request, thread, **forms), status=status
+    )
 
 
 @login_required
@@ -296,7 +309,7 @@ def thread_reply(request, public_id):
     if form.is_valid():
         data = form.cleaned_data
         with service_call(form) as call:
-            message, created = services.message_send(
+            message, _created = services.message_send(
                 thread=thread,
                 author=request.user,
                 body=data["body"],
@@ -307,28 +320,25 @@ def thread_reply(request, public_id):
             )
         if call.ok:
             if _is_htmx(request):
-                # The new message, a fresh form, and the header (whose turn, the deadline) as it is now.
-                message.read_by = []
-                return render(
-                    request,
-                    "correspondence/_reply_sent.html",
-                    {
-                        **_header_context(_reload(thread), timezone.now()),
-                        "message": message if created else None,
-                        "reply_form": ReplyForm(),
-                    },
-                )
+                # The page's parts as they are now, swapped in place (out of band): the header (whose
+                # turn, the deadline), the messages with their read receipts, the actions and history
+                # (a reply may have made the writer responsible), an emptied banner (it may still say
+                # "you have taken the thread on"), and a fresh form. The reply already moved the
+                # writer's read mark and logged the patient, so this is not another view.
+                context = _thread_context(request, _reload(thread), reply_form=ReplyForm())
+                return render(request, "correspondence/_reply_sent.html", context)
             messages.success(request, _("Your reply has been sent."))
             return redirect(f"{_thread_url(thread)}#besked-{message.public_id}")
     files_dropped = bool(request.FILES)
     if _is_htmx(request):
-        # 200, not 4xx: htmx swaps only successful responses, and the form must come back with its errors.
+        # 400 like the full page; htmx swaps it in (responseHandling in thread.html's htmx-config).
         return render(
             request,
             "correspondence/_reply_form.html",
             {"thread": thread, "reply_form": form, "files_dropped": files_dropped},
+            status=400,
         )
-    return _thread_response(request, thread, reply_form=form, files_dropped=files_dropped)
+    return _thread_response(request, thread, status=400, reply_form=form, files_dropped=files_dropped)
 
 
 @login_required
@@ -360,7 +370,7 @@ def thread_assign(request, public_id):
                 % {"name": form.cleaned_data["assignee"].get_full_name()},
             )
             return redirect(_thread_url(thread))
-    return _thread_response(request, thread, assign_form=form)
+    return _thread_response(request, thread, status=400, assign_form=form)
 
 
 @login_required
@@ -383,7 +393,7 @@ def thread_reroute(request, public_id):
             if request.user.has_perm("correspondence.view_thread", _reload(thread)):
                 return redirect(_thread_url(thread))
             return redirect("correspondence:inbox")
-    return _thread_response(request, thread, reroute_form=form)
+    return _thread_response(request, thread, status=400, reroute_form=form)
 
 
 def _reload(thread: Thread) -> Thread:
@@ -402,7 +412,7 @@ def thread_close(request, public_id):
         if call.ok:
             messages.success(request, _("The thread has been closed."))
             return redirect(_thread_url(thread))
-    return _thread_response(request, thread, close_form=form)
+    return _thread_response(request, thread, status=400, close_form=form)
 
 
 @login_required

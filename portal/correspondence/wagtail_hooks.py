@@ -13,7 +13,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
+from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.widgets.button import ListingButton
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -21,6 +23,8 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
 from .models import DeadLetter, InboxSettings, SpecialtyDeadline
+from .notifications import NO_RECIPIENT_ADMIN_URL
+from .selectors import departments_without_recipient
 
 
 class InboxSettingsViewSet(SnippetViewSet):
@@ -138,11 +142,44 @@ class DeadLetterViewSet(SnippetViewSet):
         ]
 
 
+INBOX_SETTINGS_PERMISSION = "correspondence.change_inboxsettings"
+
+
+def no_recipient_view(request):
+    """The departments that name nobody to receive new threads: the administrators' to-do list,
+    announced by e-mail when such a department receives a thread (notifications)."""
+    if not request.user.has_perm(INBOX_SETTINGS_PERMISSION):
+        raise PermissionDenied
+    return TemplateResponse(
+        request,
+        "correspondence/admin/no_recipient.html",
+        {
+            "departments": departments_without_recipient(),
+            "settings_url": "wagtailsnippets_correspondence_inboxsettings",
+        },
+    )
+
+
+class NoRecipientMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(INBOX_SETTINGS_PERMISSION)
+
+
+class NoRecipientViewSet(ViewSet):
+    name = NO_RECIPIENT_ADMIN_URL.split(":")[0]
+    icon = "warning"
+    menu_label = _("Departments without a recipient")
+    menu_item_class = NoRecipientMenuItem
+
+    def get_urlpatterns(self):
+        return [path("", no_recipient_view, name="index")]
+
+
 class CorrespondenceGroup(SnippetViewSetGroup):
     menu_label = _("Correspondence")
     menu_icon = "mail"
     menu_order = 310
-    items = (InboxSettingsViewSet, SpecialtyDeadlineViewSet, DeadLetterViewSet)
+    items = (InboxSettingsViewSet, SpecialtyDeadlineViewSet, NoRecipientViewSet, DeadLetterViewSet)
 
 
 register_snippet(CorrespondenceGroup)

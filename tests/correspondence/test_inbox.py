@@ -7,6 +7,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from portal.accounts.models import User
 from portal.accounts.roles import Role
@@ -20,7 +21,13 @@ from portal.correspondence.selectors import (
     reply_time_quality,
     thread_page,
 )
-from portal.correspondence.services import message_send, overdue_threads_notify, thread_claim, thread_close
+from portal.correspondence.services import (
+    message_send,
+    overdue_threads_notify,
+    thread_claim,
+    thread_close,
+    thread_read,
+)
 from tests.correspondence.factories import member, open_thread, world
 
 pytestmark = pytest.mark.django_db
@@ -210,3 +217,63 @@ def test_an_inbox_page_shows_its_threads_in_the_boxs_order(w):
     assert ordered == [t.pk for t in reversed(threads)]  # newest activity first
     assert [row.pk for row in inbox_rows(user, ordered)] == ordered
     assert [row.pk for row in inbox_rows(user, ordered[::-1])] == ordered[::-1]
+
+
+# --- Answers to me are where I look first (issue 10) ----------------------------------------
+
+
+def _awaiting_me_rows(user, now):
+    user = fresh(user)
+    return {row.pk: row for row in inbox_rows(user, inbox(user, box=Box.AWAITING_ME, now=now), now=now)}
+
+
+def test_an_answer_that_awaits_no_reply_is_in_the_gps_first_tab_until_she_reads_it(w):
+    thread = open_thread(w, now=TUESDAY)
+    message_send(
+        thread=thread, author=w.specialist, body="Svar", awaits_reply=False, now=TUESDAY + timedelta(hours=1)
+    )
+    now = TUESDAY + timedelta(hours=2)
+    rows = _awaiting_me_rows(w.gp, now)
+    assert set(rows) == {thread.pk}
+    assert rows[thread.pk].unread
+    assert inbox_counts(fresh(w.gp), now=now)[Box.AWAITING_ME] == 1
+    # The specialist wrote it: nothing new for him.
+    assert not inbox(fresh(w.specialist), box=Box.AWAITING_ME, now=now).exists()
+
+    thread_read(thread=thread, user=w.gp)
+    assert not inbox(fresh(w.gp), box=Box.AWAITING_ME, now=now).exists()
+    assert inbox_counts(fresh(w.gp), now=now)[Box.AWAITING_ME] == 0
+    assert ids(inbox(fresh(w.gp), box=Box.ORGANISATION, now=now)) == {thread.pk}
+
+
+def test_a_thread_the_specialist_closed_with_the_answer_is_in_the_gps_first_tab_until_read(w):
+    thread = open_thread(w, now=TUESDAY)
+    message_send(thread=thread, author=w.specialist, body="Svar", now=TUESDAY + timedelta(hours=1))
+    thread_read(thread=thread, user=w.gp)
+    thread_close(thread=thread, actor=w.specialist, summary="Start apixaban 5 mg x 2")
+    now = timezone.now()
+    rows = _awaiting_me_rows(w.gp, now)
+    assert set(rows) == {thread.pk}
+    assert rows[thread.pk].unread
+    assert not inbox(fresh(w.specialist), box=Box.AWAITING_ME, now=now).exists()  # he closed it
+
+    thread_read(thread=thread, user=w.gp)
+    assert not inbox(fresh(w.gp), box=Box.AWAITING_ME, now=timezone.now()).exists()
+    assert ids(inbox(fresh(w.gp), box=Box.CLOSED)) == {thread.pk}
+
+
+def test_unread_answers_come_after_the_deadlines_on_every_database(w):
+    answered = open_thread(w, now=TUESDAY, subject="Besvaret")
+    message_send(
+        thread=answered,
+        author=w.specialist,
+        body="Svar",
+        awaits_reply=False,
+        now=TUESDAY + timedelta(hours=3),
+    )
+    asked = open_thread(w, now=TUESDAY, subject="Spørgsmål til lægen")
+    message_send(thread=asked, author=w.specialist, body="Hvilken dosis?", now=TUESDAY + timedelta(hours=1))
+    assert list(inbox(fresh(w.gp), box=Box.AWAITING_ME, now=TUESDAY + timedelta(hours=4))) == [
+        asked.pk,
+        answered.pk,
+    ]

@@ -208,7 +208,7 @@ def test_a_secretary_cannot_open_threads(client, w):
 def test_a_specialist_writes_to_a_patients_practice(client, w):
     verified_login(client, w.specialist)
     data = new_thread_data(
-        w, sender_organisation=w.department.pk, recipient_kind="praksis", practice=w.practice.pk
+        w, sender_organisation=w.department.pk, recipient_kind="praksis", practice=w.practice.pk, specialty=""
     )
     response = client.post(reverse("correspondence:new"), data)
     assert response.status_code == 302
@@ -218,14 +218,14 @@ def test_a_specialist_writes_to_a_patients_practice(client, w):
 def test_a_gp_cannot_choose_a_practice_as_recipient(gp_client, w):
     data = new_thread_data(w, recipient_kind="praksis", practice=w.other_practice.pk)
     response = gp_client.post(reverse("correspondence:new"), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not Thread.objects.exists()
 
 
 def test_a_cpr_failing_modulus_11_is_hinted_and_needs_confirming(gp_client, w):
     data = new_thread_data(w, cpr=CPR_NO_MOD11)
     response = gp_client.post(reverse("correspondence:new"), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "modulus 11" in response.content.decode()
     assert not Thread.objects.exists()
     response = gp_client.post(reverse("correspondence:new"), {**data, "cpr_checked": "on"})
@@ -258,7 +258,7 @@ def test_submitting_the_new_thread_form_twice_opens_one_thread(gp_client, w):
 def test_bad_input_rerenders_the_form_with_the_draft_kept(gp_client, w, overrides, field):
     data = new_thread_data(w, **overrides)
     response = gp_client.post(reverse("correspondence:new"), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not Thread.objects.exists() and not Message.objects.exists()
     form = response.context["form"]
     assert field in form.errors
@@ -269,7 +269,7 @@ def test_bad_input_rerenders_the_form_with_the_draft_kept(gp_client, w, override
 def test_the_1mb_body_is_kept_in_the_form(gp_client, w):
     body = "Lang tekst. " * 90_000
     response = gp_client.post(reverse("correspondence:new"), new_thread_data(w, body=body))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "højst" in str(response.context["form"].errors["body"])  # Django's own Danish message
     assert response.content.decode().count("Lang tekst.") >= 90_000
 
@@ -277,7 +277,7 @@ def test_the_1mb_body_is_kept_in_the_form(gp_client, w):
 def test_fifty_attachments_are_refused_in_danish(gp_client, w):
     data = new_thread_data(w, attachments=[png(f"fil{n}.png") for n in range(50)])
     response = gp_client.post(reverse("correspondence:new"), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Du kan højst vedhæfte" in response.content.decode()
     assert not Thread.objects.exists() and not Attachment.objects.exists()
     assert data["subject"] in response.content.decode()
@@ -286,7 +286,7 @@ def test_fifty_attachments_are_refused_in_danish(gp_client, w):
 def test_a_disallowed_file_type_is_refused_in_danish(gp_client, w):
     svg = SimpleUploadedFile("tegning.svg", b"<svg onload=alert(1)></svg>", content_type="image/svg+xml")
     response = gp_client.post(reverse("correspondence:new"), new_thread_data(w, attachments=[svg]))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "tegning.svg" in response.content.decode()
     assert "form-error-message" in response.content.decode()
     assert not Thread.objects.exists()
@@ -347,7 +347,7 @@ def test_a_reply_with_htmx_returns_the_message_and_a_fresh_form(client, w):
     response = client.post(thread_url(thread, "reply"), data, HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'hx-swap-oob="beforeend:#beskeder"' in html
+    assert 'id="beskeder" class="samspil-messages" hx-swap-oob="true"' in html
     assert '<div id="traadhoved" hx-swap-oob="true">' in html
     assert "Svar *inline*" in html
     assert 'id="svar"' in html and data["client_token"] not in html
@@ -360,7 +360,7 @@ def test_an_invalid_htmx_reply_comes_back_with_its_error_and_draft(client, w):
     data = {"body": "x" * 20_001, "client_token": str(uuid.uuid4())}
     response = client.post(thread_url(thread, "reply"), data, HTTP_HX_REQUEST="true")
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "form-error-message" in html and "x" * 20_001 in html
     assert "hx-swap-oob" not in html
     assert thread.messages.count() == 1
@@ -374,7 +374,7 @@ def test_a_reply_with_a_bad_attachment_keeps_the_draft(client, w):
     )
     data = {"body": "Se vedhæftet", "client_token": str(uuid.uuid4()), "attachments": [html_file]}
     response = client.post(thread_url(thread, "reply"), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Se vedhæftet" in response.content.decode()
     assert thread.messages.count() == 1 and not Attachment.objects.exists()
 
@@ -388,12 +388,12 @@ def test_claim_assign_reroute_and_close(client, w):
     thread.refresh_from_db()
     assert thread.assignee == w.specialist
     response = client.post(thread_url(thread, "assign"), {"assignee": colleague.pk})
-    assert response.status_code == 200 and "form-error-message" in response.content.decode()
+    assert response.status_code == 400 and "form-error-message" in response.content.decode()
 
     response = client.post(
         thread_url(thread, "reroute"), {"to_organisation": w.other_department.pk, "reason": ""}
     )
-    assert response.status_code == 200 and "form-error-message" in response.content.decode()
+    assert response.status_code == 400 and "form-error-message" in response.content.decode()
     response = client.post(
         thread_url(thread, "reroute"),
         {"to_organisation": w.other_department.pk, "reason": "Geriatrisk patient"},
@@ -565,3 +565,87 @@ def test_a_thread_without_patient_is_not_offered_for_export_and_refused_with_a_r
     assert response.status_code == 302
     html = client.get(response["Location"]).content.decode()
     assert "alert-error" in html
+
+
+# --- The new-message form and form errors (issue 10) ----------------------------------------
+
+
+def test_the_new_message_form_offers_one_way_to_address_and_plain_text(gp_client):
+    html = gp_client.get(reverse("correspondence:new")).content.decode()
+    assert 'data-recipient-kind="speciale"' in html and 'data-recipient-kind="afdeling"' in html
+    assert "js/correspondence-new.js" in html
+    assert "Markdown" not in html and "markdown" not in html
+    assert "Linjeskift og dine signaturlinjer bevares" in html
+
+
+@pytest.mark.parametrize("named", ["department", "practice"])
+def test_a_specialty_and_a_named_recipient_at_once_is_refused_with_400_in_danish(client, w, named):
+    verified_login(client, w.specialist)
+    data = new_thread_data(
+        w,
+        sender_organisation=w.department.pk,
+        specialty=w.other_department.specialty.pk,
+        **{named: (w.other_department if named == "department" else w.practice).pk},
+    )
+    response = client.post(reverse("correspondence:new"), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Vælg modtageren på én måde" in html
+    assert "samspil-recipient--all" in html  # every choice shows, to clear the one not meant
+    assert data["body"] in html
+    assert not Thread.objects.exists()
+
+
+def test_the_chosen_way_alone_opens_the_thread(gp_client, w):
+    data = new_thread_data(w, recipient_kind="afdeling", specialty="", department=w.other_department.pk)
+    response = gp_client.post(reverse("correspondence:new"), data)
+    assert response.status_code == 302
+    assert Thread.objects.get().recipient_organisation == w.other_department
+
+
+def test_signature_lines_and_markup_characters_are_kept_as_written(gp_client, w):
+    body = (
+        "Kære kolleger\n\n"
+        "Dosis <i.v.> 5 mg *2 gange* dagligt?\n"
+        "> citat fra epikrisen\n\n"
+        "Med venlig hilsen  \n"
+        "Grete Lægesen\n"
+        "Praktiserende læge\n"
+        "-- \n"
+        "Tlf. 70 10 20 30"
+    )
+    response = gp_client.post(reverse("correspondence:new"), new_thread_data(w, body=body))
+    assert response.status_code == 302
+    message = Message.objects.get()
+    assert message.body == body
+    html = gp_client.get(response["Location"]).content.decode()
+    assert "Med venlig hilsen  <br>Grete Lægesen<br>Praktiserende læge<br>-- <br>Tlf. 70 10 20 30" in html
+    assert "Dosis &lt;i.v.&gt; 5 mg *2 gange* dagligt?<br>&gt; citat fra epikrisen" in html
+
+
+def test_every_form_that_comes_back_with_errors_answers_400(client, w):
+    thread = open_thread(w)
+    verified_login(client, w.secretary)
+    assert client.post(thread_url(thread, "assign"), {"assignee": w.other_specialist.pk}).status_code == 400
+    response = client.post(thread_url(thread, "reroute"), {"to_organisation": w.other_department.pk})
+    assert response.status_code == 400
+    verified_login(client, w.specialist)
+    assert client.post(thread_url(thread, "close"), {"summary": ""}).status_code == 400
+    assert client.post(thread_url(thread, "reply"), {"body": ""}).status_code == 400
+    response = client.post(thread_url(thread, "reply"), {"body": ""}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 400 and 'id="svar"' in response.content.decode()
+    thread.refresh_from_db()
+    assert thread.is_open and thread.messages.count() == 1 and thread.assignee is None
+
+
+def test_an_htmx_reply_brings_the_pages_parts_up_to_date(client, w):
+    thread = open_thread(w)
+    verified_login(client, w.specialist)
+    data = {"body": "Svar", "client_token": str(uuid.uuid4()), "awaits_reply": "on"}
+    html = client.post(thread_url(thread, "reply"), data, HTTP_HX_REQUEST="true").content.decode()
+    assert '<div id="beskedfelt" hx-swap-oob="true"></div>' in html  # the old banner goes
+    assert 'id="beskeder" class="samspil-messages" hx-swap-oob="true"' in html
+    assert html.count("<article") == 2  # both messages, with their receipts as they are now
+    assert 'id="traadside" hx-swap-oob="true"' in html
+    assert "Sune Specialist overtog tråden" in html  # the reply made him responsible: history
+    assert "/overtag/" not in html  # and there is nothing left to take on

@@ -51,18 +51,23 @@ def _logged_in(browser, live_server, user, next_path="/korrespondance/", javascr
     context.route("**/favicon.ico", lambda route: route.abort())
     page = context.new_page()
     page.csp_errors = []
+    page.console_errors = []
     page.on(
         "console",
         lambda msg: page.csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None,
     )
+    page.on("console", lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
     page.goto(f"{live_server.url}/admin/login/?next={next_path}")
     page.locator("input[name=username]").fill(user.email)
     page.locator("input[name=password]").fill(PASSWORD)
     page.locator("input[name=password]").press("Enter")
     expect(page).to_have_url(re.compile(r"/konto/2fa/bekraeft/"))
+    page.wait_for_load_state("networkidle")  # the header badge's request, before the next (SQLite)
     page.locator("input[name=token]").fill(_code(device))
     page.locator("input[name=token]").press("Enter")
     expect(page).to_have_url(live_server.url + next_path)
+    page.wait_for_load_state("networkidle")
     return context, page
 
 
@@ -198,3 +203,113 @@ def test_replying_works_without_javascript(chromium_browser, live_server, slow_e
     expect(sp.locator("#beskeder article")).to_have_count(2)
     assert thread.messages.count() == 2
     context.close()
+
+
+def _within_viewport(page, locator) -> None:
+    box = locator.bounding_box()
+    width = page.viewport_size["width"]
+    assert box is not None, "not rendered"
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width, (box, width)
+
+
+def _no_horizontal_page_scroll(page) -> None:
+    scroll, client = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert scroll <= client, f"the page scrolls sideways: {scroll} > {client}"
+
+
+def test_the_inbox_deadline_is_always_in_view_and_phones_get_cards(
+    chromium_browser, live_server, slow_expect
+):
+    w = world()
+    w.department.name = "Hjertemedicinsk afdeling, ambulatorium for atrieflimren og hjertesvigt"
+    w.department.save()
+    w.practice.name = "Lægerne i Nørregade, Hellerup Lægehus og Omegnens Fælles Praksis"
+    w.practice.save()
+    subject = "Vedrørende opfølgning efter udskrivelse med nyopdaget atrieflimren og hjertesvigt"
+    overdue = open_thread(w, subject=subject, now=timezone.now() - timedelta(days=10))
+    open_thread(w, subject="Kort spørgsmål", now=timezone.now() - timedelta(hours=2))
+    assert overdue.due_at < timezone.now()
+
+    context, gp = _logged_in(chromium_browser, live_server, w.gp, "/korrespondance/?visning=afventer-dem")
+    for width, height in ((1280, 900), (1440, 900), (375, 812)):
+        gp.set_viewport_size({"width": width, "height": height})
+        gp.reload()
+        # The visible rendering of the overdue thread: a table row, or a card on a phone.
+        row = gp.locator(".samspil-thread-row--overdue:visible", has_text=subject)
+        expect(row).to_have_count(1)
+        expect(row).to_have_js_property("tagName", "LI" if width < 768 else "TR")
+        deadline = row.locator(".samspil-deadline")
+        expect(deadline).to_be_visible()
+        _within_viewport(gp, deadline)
+        _within_viewport(gp, deadline.locator(".badge-error"))
+        _no_horizontal_page_scroll(gp)
+        _shot(gp, f"09-inbox-{width}")
+    assert not gp.csp_errors, gp.csp_errors
+    context.close()
+
+
+def test_an_htmx_reply_updates_banner_receipts_and_history_without_console_errors(
+    chromium_browser, live_server, slow_expect
+):
+    w = world()
+    # With a patient: the page then also has the CPR reveal (a <details>) and the export links.
+    thread = open_thread(w, subject="Svar uden genindlæsning", patient_cpr=CPR.replace("-", ""))
+    path = f"/korrespondance/{thread.public_id}/"
+    context, sp = _logged_in(chromium_browser, live_server, w.specialist, path)
+    expect(sp.locator("#historik li")).to_have_count(1)
+    # The live server shares one SQLite connection between threads: let the header badge's request
+    # finish before the next one (see _logged_in).
+    sp.wait_for_load_state("networkidle")
+    sp.locator("form[action$='/overtag/'] button").click()
+    expect(sp.locator("#beskedfelt .alert-success")).to_be_visible()  # "Du har overtaget tråden"
+    expect(sp.locator("#historik li")).to_have_count(2)
+    sp.wait_for_load_state("networkidle")
+    assert sp.console_errors == [], sp.console_errors
+
+    # The GP reads the thread in her own browser after the claim: her receipt is news for him.
+    gp_context, gp = _logged_in(chromium_browser, live_server, w.gp, path)
+    expect(gp.locator("#beskeder article")).to_have_count(1)
+    gp.wait_for_load_state("networkidle")
+
+    sp.locator("#svar textarea[name=body]").fill("Svar med\nto linjer\n\nMed venlig hilsen\nSune Specialist")
+    sp.locator("#svar button[type=submit]").click()
+    expect(sp.locator("#beskeder article")).to_have_count(2)
+    assert sp.url.endswith(path)  # no page load
+    expect(sp.locator("#beskedfelt .alert")).to_have_count(0)  # the claim banner is gone
+    expect(sp.locator("#svar .alert-success")).to_be_visible()
+    # The new message: not read by the GP yet; the header says it is her turn now.
+    expect(sp.locator("#beskeder article").last.locator(".samspil-receipt")).to_have_class(
+        re.compile("samspil-muted")
+    )
+    expect(sp.locator("#traadhoved .samspil-thread-status")).to_contain_text(w.practice.name)
+    # The actions follow: he holds the thread, so there is nothing to take on any more.
+    expect(sp.locator("form[action$='/overtag/']")).to_have_count(0)
+
+    # An empty reply comes back as a 400 with the error by the field, swapped in place.
+    sp.locator("#svar button[type=submit]").click()
+    expect(sp.locator("#svar textarea[aria-invalid=true]")).to_be_visible()
+    expect(sp.locator("#beskeder article")).to_have_count(2)
+    assert sp.url.endswith(path)
+
+    # The GP replies in her browser; after his next htmx reply his page shows her receipt and the
+    # history shows nothing new, without a reload.
+    gp.reload()
+    gp.wait_for_load_state("networkidle")
+    sp.locator("#svar textarea[name=body]").fill("Tak.")
+    sp.locator("#svar input[name=awaits_reply]").uncheck()
+    sp.locator("#svar button[type=submit]").click()
+    expect(sp.locator("#beskeder article")).to_have_count(3)
+    expect(sp.locator("#beskeder article").nth(1).locator(".samspil-receipt")).to_contain_text(
+        "Grete Lægesen"
+    )
+    expect(sp.locator("#traadhoved .samspil-thread-status")).not_to_contain_text(w.practice.name)
+    sp.wait_for_load_state("networkidle")
+    _shot(sp, "10-after-htmx-replies")
+    # The one error is the browser's own line for the deliberate 400 above.
+    assert [e for e in sp.console_errors if "status of 400" not in e] == [], sp.console_errors
+    assert len(sp.console_errors) == 1, sp.console_errors
+    assert gp.console_errors == [], gp.console_errors
+    context.close()
+    gp_context.close()
