@@ -2,7 +2,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
-from portal.core.markdown import render_markdown
+from portal.core.markdown import markdown_to_text, render_markdown
 
 
 class MarkdownBlock(blocks.TextBlock):
@@ -18,7 +18,8 @@ class MarkdownBlock(blocks.TextBlock):
         return mark_safe(render_markdown(value, heading_offset=offset))  # noqa: S308 - cleaned by nh3
 
     def get_searchable_content(self, value):
-        return [value or ""]
+        # What the reader sees, so that search snippets show no ``**``, ``#`` or ``[^1]``.
+        return [markdown_to_text(value or "")]
 
     class Meta:
         icon = "code"
