@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
@@ -68,6 +69,9 @@ class GuidelinePage(KnowledgePageMixin, Page):
     )
     parent_page_types = ["content.SectionIndexPage"]
     subpage_types = []
+
+    # The count on a section listing, in clinicians' words (``content.selectors``).
+    LISTING_COUNT = ngettext_lazy("%(count)d guideline", "%(count)d guidelines", "count")
 
     class Meta:
         verbose_name = _("guideline")
