@@ -9,6 +9,7 @@ from .case import CasePage
 from .faq import FaqPage
 from .guideline import GuidelinePage
 from .home import HomePage
+from .moderation import TwoPersonApprovalTask
 from .review import ThinkSmartReviewPage
 from .section import SectionIndexPage
 from .taxonomy import KnowledgePageTag, Sector, Topic
@@ -27,4 +28,5 @@ __all__ = [
     "Sector",
     "ThinkSmartReviewPage",
     "Topic",
+    "TwoPersonApprovalTask",
 ]

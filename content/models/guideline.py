@@ -77,6 +77,11 @@ class GuidelinePage(KnowledgePageMixin, Page):
         verbose_name = _("guideline")
         verbose_name_plural = _("guidelines")
 
+    def review_owner_names(self) -> list[str]:
+        """The named owner of each variant; the page owner when neither is named."""
+        named = [n for n in (self.general_practice_owner, self.hospital_owner) if n]
+        return list(dict.fromkeys(named)) or super().review_owner_names()
+
     def chosen_variant(self, request) -> str | None:
         """``?variant=almen-praksis`` shows one variant; no choice shows both side by side."""
         variant = request.GET.get("variant")
