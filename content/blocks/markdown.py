@@ -1,3 +1,5 @@
+from django import forms
+from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -12,6 +14,16 @@ class MarkdownBlock(blocks.TextBlock):
     allow-list (``portal.core.sanitise``).
     """
 
+    @cached_property
+    def field(self):
+        from wagtail.admin.widgets import AdminAutoHeightTextInput
+
+        # A StreamField child has no <label> of its own (the block header is not one): without
+        # an accessible name the text box is axe's critical "form elements must have labels".
+        label = self.label or self.meta.label or _("Markdown")
+        widget = AdminAutoHeightTextInput(attrs={"rows": self.meta.rows, "aria-label": str(label)})
+        return forms.CharField(widget=widget, **self.field_options)
+
     def render_basic(self, value, context=None):
         # Templates that nest the block under their own h2 set markdown_heading_offset.
         offset = int((context or {}).get("markdown_heading_offset", 0) or 0)
@@ -25,3 +37,7 @@ class MarkdownBlock(blocks.TextBlock):
         icon = "code"
         label = _("Markdown")
         rows = 12
+        help_text = _(
+            "Markdown: ## for a heading, **bold**, lists, tables and footnotes ([^1]). "
+            "The preview panel (the eye at the top right) shows the page as readers will see it."
+        )
