@@ -95,3 +95,17 @@ def test_the_moderation_e_mail_is_in_danish(mailoutbox, django_capture_on_commit
     text = sent[0].subject + "\n" + sent[0].body
     assert "Hjertesvigt" in text
     assert "has been submitted" not in text and "er sendt til" in text, text
+
+
+def test_the_admin_dashboard_shows_the_review_queue_in_danish(client, submitted):
+    page, _state, anne, bo = submitted
+    verified_login(client, bo)
+    html = client.get("/admin/").content.decode()
+    assert "Afventer din godkendelse" in html and "Awaiting your review" not in html
+    assert "Hjertesvigt" in html
+    # The submitter's own dashboard does not ask her to review what she submitted.
+    client.logout()
+    verified_login(client, anne)
+    html = client.get("/admin/").content.decode()
+    assert "Dine sider og snippets i en arbejdsgang" in html
+    assert "Afventer din godkendelse" not in html
