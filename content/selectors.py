@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
+from django.utils.translation import ngettext
 from wagtail.models import Page
 
 from content.models import KNOWLEDGE_PAGE_MODELS
@@ -45,6 +46,15 @@ class Facet:
 class SectionListing:
     pages: list
     facets: dict = field(default_factory=dict)
+    # The page types present in the section, for naming the count ("12 retningslinjer").
+    models: list = field(default_factory=list)
+
+    def count_text(self) -> str:
+        """``"1 retningslinje"``, ``"12 retningslinjer"``; "sider" when the section mixes types."""
+        count = len(self.pages)
+        if len(self.models) == 1:
+            return self.models[0].LISTING_COUNT % {"count": count}
+        return ngettext("%(count)d page", "%(count)d pages", count) % {"count": count}
 
 
 def _knowledge_models_under(section):
@@ -63,7 +73,8 @@ def section_listing(*, section, chosen: SectionFilter) -> SectionListing:
     Query count depends on the number of page types present, not on pages.
     """
     pages = []
-    for model in _knowledge_models_under(section):
+    models = _knowledge_models_under(section)
+    for model in models:
         pages.extend(
             model.objects.child_of(section)
             .live()
@@ -86,20 +97,25 @@ def section_listing(*, section, chosen: SectionFilter) -> SectionListing:
     facets = {}
     for facet in facet_names:
         counter: Counter = Counter()
+        base = 0  # the pages this facet would narrow: those that pass the other facets
         for page in pages:
             if all(matches(page, other, getattr(chosen, other)) for other in facet_names if other != facet):
+                base += 1
                 counter.update(values(page, facet))
+        # A value every one of those pages has narrows nothing ("Almen medicin (12)" of 12):
+        # it is left out, unless chosen (the reader must be able to remove it).
         facets[facet] = sorted(
             (
                 Facet(slug, name, count, slug == getattr(chosen, facet))
                 for (slug, name), count in counter.items()
+                if count < base or slug == getattr(chosen, facet)
             ),
             key=lambda f: f.name,
         )
 
     selected = [p for p in pages if all(matches(p, f, getattr(chosen, f)) for f in facet_names)]
     selected.sort(key=lambda p: p.title.lower())
-    return SectionListing(pages=selected, facets=facets)
+    return SectionListing(pages=selected, facets=facets, models=models)
 
 
 def recently_updated_pages(*, limit: int = 6):

@@ -1,5 +1,7 @@
 """Writes to the page tree that more than one command needs."""
 
+import datetime
+
 from django.db import transaction
 from wagtail.models import Page, Site
 
@@ -97,3 +99,56 @@ def faq_draft_create(*, title: str, question: str, answer_markdown: str, summary
     section.add_child(instance=page)
     page.save_revision(user=owner, log_action=True)
     return page
+
+
+def _admin_edit_url(page) -> str:
+    from django.conf import settings
+    from django.urls import reverse
+
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("wagtailadmin_pages:edit", args=(page.pk,))
+
+
+@transaction.atomic
+def review_reminders_send(*, today=None) -> int:
+    """E-mail each page's owner when its review date has come; once per page and review date.
+
+    Run daily (``manage.py review_reminders``). A page whose date passed while the job did not
+    run is still reminded: the outbox key (page and date) makes a second run send nothing. A new
+    review date after a review gives a new reminder in due time. Pages without an owner with an
+    e-mail address are left to the "Pages due for review" report.
+    """
+    from django.conf import settings
+    from django.utils import timezone, translation
+    from django.utils.formats import date_format
+    from django.utils.translation import gettext as _
+
+    from content.selectors import pages_past_review
+    from portal.outbox.services import outbox_email_enqueue
+
+    today = today or timezone.localdate()
+    sent = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        for page in pages_past_review(today=today + datetime.timedelta(days=1)):
+            owner = page.owner
+            if owner is None or not owner.is_active or not owner.email:
+                continue
+            values = {"title": page.title, "date": date_format(page.next_review, "DATE_FORMAT")}
+            outbox_email_enqueue(
+                key=f"content.review-due:{page.pk}:{page.next_review.isoformat()}",
+                to=[owner.email],
+                subject=_("Review due: %(title)s") % values,
+                body="\n\n".join(
+                    [
+                        _("Dear %(name)s,") % {"name": owner.get_full_name() or owner.email},
+                        _(
+                            "The page “%(title)s” was due for review on %(date)s. Check that it is still "
+                            "current, then set the dates of the last and the next review."
+                        )
+                        % values,
+                        _admin_edit_url(page),
+                        _("— Samspil"),
+                    ]
+                ),
+            )
+            sent += 1
+    return sent

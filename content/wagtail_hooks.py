@@ -4,7 +4,9 @@ Specialties are registered by ``portal.accounts`` (they belong to
 organisations too); sectors and topics are the editors' own vocabularies.
 """
 
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -53,3 +55,9 @@ def register_review_report_url():
             name="pages_due_for_review_results",
         ),
     ]
+
+
+@hooks.register("insert_editor_js")
+def editor_field_labels_js():
+    """Accessible names for the editor's widgets that Wagtail leaves unlabelled (the tag box)."""
+    return format_html('<script src="{}"></script>', static("content/admin-field-labels.js"))

@@ -18,7 +18,6 @@ or deleting a page replaces or removes all of its documents at once.
 """
 
 import datetime
-import re
 from dataclasses import asdict, dataclass, field
 
 from django.core.exceptions import FieldDoesNotExist
@@ -34,20 +33,16 @@ _OWN_FIELDS = {"title", "summary"}
 # Body fields that belong to one sector; everything else is common to both.
 SECTOR_BODY_FIELDS = {"general_practice_body": "body_general_practice", "hospital_body": "body_hospital"}
 
-_MARKDOWN_NOISE = [
-    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),  # links and images: keep the text
-    (re.compile(r"^\s*\|?\s*:?-{3,}.*$", re.MULTILINE), " "),  # table rules
-    (re.compile(r"^\s{0,3}(#{1,6}|>|[-*+]|\d+\.)\s+", re.MULTILINE), ""),  # headings, quotes, lists
-    (re.compile(r"[|*_`~]+"), " "),
-    (re.compile(r"\s+"), " "),
-]
-
 
 def plain_text(text: str) -> str:
-    """Markdown-ish text as the reader sees it, for highlights and summaries."""
-    for pattern, replacement in _MARKDOWN_NOISE:
-        text = pattern.sub(replacement, text)
-    return text.strip()
+    """Text with its lines kept (headings, paragraphs, list items) and spaces tidied.
+
+    Markdown and rich text blocks hand over what the reader sees, one line per block
+    (``get_searchable_content``); the line breaks let snippets keep a heading apart from the
+    text under it (``search.query.snippet_text``).
+    """
+    lines = (" ".join(line.split()) for line in (text or "").splitlines())
+    return "\n".join(line for line in lines if line)
 
 
 def type_key(model) -> str:
@@ -109,7 +104,7 @@ def _field_text(page, name: str) -> str:
     model_field = page._meta.get_field(name)
     if isinstance(model_field, StreamField):
         parts = model_field.stream_block.get_searchable_content(value)
-        return plain_text(" ".join(force_str(p) for p in parts if p))
+        return plain_text("\n".join(force_str(p) for p in parts if p))
     return plain_text(force_str(value))
 
 
@@ -144,7 +139,7 @@ def _item_documents(page, parent: IndexDocument) -> list[IndexDocument]:
         answer = ""
         if answer_block is not None:
             parts = answer_block.get_searchable_content(block.value.get("answer"))
-            answer = plain_text(" ".join(force_str(p) for p in parts if p))
+            answer = plain_text("\n".join(force_str(p) for p in parts if p))
         documents.append(
             IndexDocument(
                 page_id=parent.page_id,

@@ -25,6 +25,15 @@ FACETS = ("type", "sector", "specialty", "topic")
 # Characters of each text that highlighting reads (database backends).
 HIGHLIGHT_SCAN = 20_000
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
+# Indexed texts keep one line per heading, paragraph or list item (``search.documents``); a
+# snippet that spans lines shows this between them, so a heading does not run into its text.
+LINE_SEPARATOR = " · "
+
+
+def snippet_text(fragment: str) -> str:
+    """A highlighted fragment (already escaped) with its line breaks made visible."""
+    lines = [line.strip() for line in fragment.splitlines()]
+    return LINE_SEPARATOR.join(line for line in lines if line)
 
 
 def _clean_slug(value) -> str:

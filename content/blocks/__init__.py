@@ -3,7 +3,7 @@ the public names and the standard body used by every page type."""
 
 from wagtail import blocks
 
-from .audit import IndicatorBlock
+from .audit import AUDIT_FORM_EXTENSIONS, AuditFormBlock, IndicatorBlock
 from .callout import CalloutBlock
 from .document import DocumentLinkBlock
 from .faq import FaqItemBlock
@@ -27,7 +27,9 @@ class BodyBlock(blocks.StreamBlock):
 
 
 __all__ = [
+    "AUDIT_FORM_EXTENSIONS",
     "EVIDENCE_CHOICES",
+    "AuditFormBlock",
     "STRENGTH_CHOICES",
     "BodyBlock",
     "CalloutBlock",

@@ -1,5 +1,9 @@
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.blocks import StructBlockValidationError
+
+from .document import DocumentLinkBlock
 
 
 class IndicatorBlock(blocks.StructBlock):
@@ -12,3 +16,32 @@ class IndicatorBlock(blocks.StructBlock):
     class Meta:
         icon = "list-ul"
         label = _("Indicator")
+
+
+# What a practice or a department can open and fill in; a CSV export is not a form.
+AUDIT_FORM_EXTENSIONS = ("pdf", "xlsx", "docx", "ods", "odt")
+
+
+class AuditFormBlock(DocumentLinkBlock):
+    """A registration form or guide that editors upload (Wagtail documents): PDF, Excel or Word.
+
+    Same fields as ``DocumentLinkBlock`` (so pages saved with it keep working); only the file
+    types are checked, when an editor chooses a document.
+    """
+
+    def clean(self, value):
+        value = super().clean(value)
+        document = value.get("document")
+        if document is not None and document.file_extension.lower() not in AUDIT_FORM_EXTENSIONS:
+            raise StructBlockValidationError(
+                block_errors={
+                    "document": ValidationError(
+                        _("An audit form must be a PDF, Excel or Word file (%(types)s), not %(type)s.")
+                        % {"types": ", ".join(AUDIT_FORM_EXTENSIONS), "type": document.file_extension or "?"}
+                    )
+                }
+            )
+        return value
+
+    class Meta:
+        label = _("Audit form")

@@ -2,6 +2,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
+from portal.core.markdown import html_to_text
 from portal.core.sanitise import clean_html
 
 RICH_TEXT_FEATURES = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link", "superscript"]
@@ -20,6 +21,11 @@ class SafeRichTextBlock(blocks.RichTextBlock):
 
     def render_basic(self, value, context=None):
         return mark_safe(clean_html(str(super().render_basic(value, context))))  # noqa: S308
+
+    def get_searchable_content(self, value):
+        # One line per heading and paragraph (Wagtail's own joins them with spaces), so that a
+        # search snippet does not run a heading into the text under it.
+        return [html_to_text(value.source if hasattr(value, "source") else str(value or ""))]
 
     class Meta:
         icon = "pilcrow"

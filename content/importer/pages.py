@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from wagtail.documents import get_document_model
 
-from content.blocks import EVIDENCE_CHOICES
+from content.blocks import AUDIT_FORM_EXTENSIONS, EVIDENCE_CHOICES
 from content.models import (
     AuditMaterialPage,
     CasePage,
@@ -234,6 +234,10 @@ class PageBuilder:
                 raise MarkdownImportError(f"dokumentet {item['file']!r} ligger uden for mappen")
             if not path.is_file():
                 raise MarkdownImportError(f"dokumentet {item['file']!r} findes ikke")
+            if path.suffix.lower().lstrip(".") not in AUDIT_FORM_EXTENSIONS:
+                types = ", ".join(AUDIT_FORM_EXTENSIONS)
+                name = item["file"]
+                raise MarkdownImportError(f"dokumentet {name!r} skal være PDF, Excel eller Word: {types}")
             title = str(item.get("title") or path.stem)
             document = self._document_ensure(path, title)
             result.append({"type": "document", "value": {"document": document.pk, "title": title}})

@@ -10,6 +10,7 @@ from .faq import FaqPage
 from .guideline import GuidelinePage
 from .home import HomePage
 from .information import InformationPage
+from .moderation import TwoPersonApprovalTask
 from .review import ThinkSmartReviewPage
 from .section import SectionIndexPage
 from .taxonomy import KnowledgePageTag, Sector, Topic
@@ -29,4 +30,5 @@ __all__ = [
     "Sector",
     "ThinkSmartReviewPage",
     "Topic",
+    "TwoPersonApprovalTask",
 ]

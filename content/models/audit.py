@@ -1,12 +1,13 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from content.blocks import BodyBlock, DocumentLinkBlock, IndicatorBlock
+from content.blocks import AuditFormBlock, BodyBlock, IndicatorBlock
 
 from .mixins import KnowledgePageMixin
 
@@ -18,7 +19,10 @@ class AuditMaterialPage(KnowledgePageMixin, Page):
     indicators = StreamField([("indicator", IndicatorBlock())], blank=True, verbose_name=_("indicators"))
     period_start = models.DateField(_("period start"), null=True, blank=True)
     period_end = models.DateField(_("period end"), null=True, blank=True)
-    documents = StreamField([("document", DocumentLinkBlock())], blank=True, verbose_name=_("documents"))
+    # Forms editors upload (PDF, Excel, Word); the block name stays "document" for saved pages.
+    documents = StreamField(
+        [("document", AuditFormBlock())], blank=True, verbose_name=_("registration forms and documents")
+    )
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("how to run the audit"))
 
     content_panels = Page.content_panels + [
@@ -42,6 +46,9 @@ class AuditMaterialPage(KnowledgePageMixin, Page):
     )
     parent_page_types = ["content.SectionIndexPage"]
     subpage_types = []
+
+    # The count on a section listing, in clinicians' words (``content.selectors``).
+    LISTING_COUNT = ngettext_lazy("%(count)d audit kit", "%(count)d audit kits", "count")
 
     class Meta:
         verbose_name = _("audit material")

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
@@ -23,6 +24,9 @@ class CasePage(KnowledgePageMixin, Page):
     search_fields = Page.search_fields + KnowledgePageMixin.search_fields + [index.SearchField("body")]
     parent_page_types = ["content.SectionIndexPage"]
     subpage_types = []
+
+    # The count on a section listing, in clinicians' words (``content.selectors``).
+    LISTING_COUNT = ngettext_lazy("%(count)d best-practice case", "%(count)d best-practice cases", "count")
 
     class Meta:
         verbose_name = _("best-practice case")

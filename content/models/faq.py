@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
@@ -26,6 +27,11 @@ class FaqPage(KnowledgePageMixin, Page):
     search_item_field = "items"
     parent_page_types = ["content.SectionIndexPage"]
     subpage_types = []
+
+    # The count on a section listing, in clinicians' words (``content.selectors``).
+    LISTING_COUNT = ngettext_lazy(
+        "%(count)d page of questions and answers", "%(count)d pages of questions and answers", "count"
+    )
 
     class Meta:
         verbose_name = _("FAQ page")

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
@@ -69,9 +70,17 @@ class GuidelinePage(KnowledgePageMixin, Page):
     parent_page_types = ["content.SectionIndexPage"]
     subpage_types = []
 
+    # The count on a section listing, in clinicians' words (``content.selectors``).
+    LISTING_COUNT = ngettext_lazy("%(count)d guideline", "%(count)d guidelines", "count")
+
     class Meta:
         verbose_name = _("guideline")
         verbose_name_plural = _("guidelines")
+
+    def review_owner_names(self) -> list[str]:
+        """The named owner of each variant; the page owner when neither is named."""
+        named = [n for n in (self.general_practice_owner, self.hospital_owner) if n]
+        return list(dict.fromkeys(named)) or super().review_owner_names()
 
     def chosen_variant(self, request) -> str | None:
         """``?variant=almen-praksis`` shows one variant; no choice shows both side by side."""

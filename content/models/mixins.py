@@ -90,6 +90,17 @@ class ReviewDatesMixin(models.Model):
     def is_past_review(self) -> bool:
         return bool(self.next_review and self.next_review < timezone.localdate())
 
+    def days_past_review(self, today: datetime.date | None = None) -> int:
+        """Days since the review date; 0 on the day itself and before it."""
+        if not self.next_review:
+            return 0
+        return max(0, ((today or timezone.localdate()) - self.next_review).days)
+
+    def review_owner_names(self) -> list[str]:
+        """Who answers for the content: the page's owner in Wagtail (a page type may add more)."""
+        owner = getattr(self, "owner", None)
+        return [owner.get_full_name() or owner.email] if owner is not None else []
+
     def clean(self):
         super().clean()
         if self.last_reviewed and self.next_review and self.next_review <= self.last_reviewed:

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
@@ -42,6 +43,9 @@ class ThinkSmartReviewPage(KnowledgePageMixin, Page):
     )
     parent_page_types = ["content.SectionIndexPage"]
     subpage_types = []
+
+    # The count on a section listing, in clinicians' words (``content.selectors``).
+    LISTING_COUNT = ngettext_lazy("%(count)d think smart review", "%(count)d think smart reviews", "count")
 
     class Meta:
         verbose_name = _("think smart review")

@@ -39,5 +39,6 @@ class SectionIndexPage(Page):
         context["chosen"] = chosen
         context["facets"] = listing.facets
         context["result_count"] = len(listing.pages)
+        context["result_count_text"] = listing.count_text()
         context["results"] = Paginator(listing.pages, self.PAGE_SIZE).get_page(page_number)
         return context

@@ -26,7 +26,7 @@ from portal.accounts.models import Specialty
 from search import analysis
 from search.documents import IndexDocument, type_names
 from search.models import IndexedWord, SearchDocument
-from search.query import FACETS, FacetValue, Hit, SearchQuery, SearchRequest, SearchResult
+from search.query import FACETS, FacetValue, Hit, SearchQuery, SearchRequest, SearchResult, snippet_text
 
 # bm25 weights of the FTS5 columns: title, topics (and specialties, tags), summary, body.
 FTS5_WEIGHTS = (10.0, 5.0, 3.0, 1.0)
@@ -599,7 +599,7 @@ class DatabaseBackend:
         out = {}
         for doc_id, text in rows:
             escaped = html.escape(text or "").replace("\x02", "<mark>").replace("\x03", "</mark>")
-            out[doc_id] = escaped.replace("\x04", " … ")
+            out[doc_id] = " … ".join(snippet_text(part) for part in escaped.split("\x04"))
         return out
 
     def suggest(self, query: SearchQuery) -> str:

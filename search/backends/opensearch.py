@@ -28,7 +28,7 @@ from search.documents import (
     opensearch_source,
     searchable_pages,
 )
-from search.query import Hit, SearchQuery, SearchRequest, SearchResult
+from search.query import Hit, SearchQuery, SearchRequest, SearchResult, snippet_text
 
 from . import EngineUnavailable
 from .database import facet_names, facet_values
@@ -390,7 +390,7 @@ class OpenSearchBackend:
                         {"slug": s, "name": names["specialty"].get(s, s)}
                         for s in source.get("specialties", [])
                     ],
-                    highlight=" … ".join(fragments[:2]),
+                    highlight=" … ".join(snippet_text(f) for f in fragments[:2]),
                     score=raw.get("_score") or 0.0,
                 )
             )

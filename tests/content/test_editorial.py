@@ -5,7 +5,7 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 from wagtail.models import Workflow
 
@@ -88,3 +88,57 @@ def test_english_is_available(client):
     html = client.get(page.url).content.decode()
     assert '<html lang="en">' in html
     assert "Skip to the main content" in html and "General practice" in html
+
+
+def test_review_report_shows_owner_and_days_overdue(client, editor):
+    today = timezone.localdate()
+    GuidelinePageFactory(
+        title="Forældet vejledning",
+        next_review=today - datetime.timedelta(days=12),
+        general_practice_owner="DSAM, Søren Sørensen",
+        hospital_owner="Medicinsk Afdeling",
+    )
+    CasePageFactory(title="Forældet eksempel", next_review=today - datetime.timedelta(days=3), owner=editor)
+    html = client.get("/admin/reports/due-for-review/").content.decode()
+    assert "Ansvarlig" in html and "Dage over tid" in html
+    assert "DSAM, Søren Sørensen, Medicinsk Afdeling" in html
+    assert f'<td valign="top">{editor.get_full_name()}</td>' in html
+    assert '<td valign="top">12</td>' in html and '<td valign="top">3</td>' in html
+
+    response = client.get("/admin/reports/due-for-review/", {"export": "csv"})
+    body = b"".join(response.streaming_content).decode() if response.streaming else response.content.decode()
+    assert "Dage over tid" in body and "DSAM, Søren Sørensen, Medicinsk Afdeling" in body
+    assert ",12" in body or ";12" in body
+
+
+def test_owners_are_reminded_once_on_the_review_date(django_capture_on_commit_callbacks, settings):
+    from portal.outbox.models import OutboxEmail
+
+    settings.WAGTAILADMIN_BASE_URL = "https://samspil.example"
+    owner = UserFactory(email="ejer@samspil.test")
+    day = datetime.date(2026, 12, 1)
+    due = GuidelinePageFactory(title="Hjertesvigt", next_review=day, owner=owner)
+    GuidelinePageFactory(title="Senere", next_review=day + datetime.timedelta(days=1), owner=owner)
+    GuidelinePageFactory(title="Uden ejer", next_review=day - datetime.timedelta(days=5))
+
+    call_command("review_reminders", "--today", "2026-11-30")
+    assert not OutboxEmail.objects.exists()  # not before the date
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("review_reminders", "--today", day.isoformat())
+        call_command("review_reminders", "--today", day.isoformat())  # a second run sends nothing new
+    email = OutboxEmail.objects.get()
+    assert email.to == ["ejer@samspil.test"]
+    assert email.subject == "Revision forfalden: Hjertesvigt"
+    assert "1. december 2026" in email.body
+    assert f"https://samspil.example/admin/pages/{due.pk}/edit/" in email.body
+
+    # A page whose date passed while the job did not run is reminded the next time it runs.
+    late = GuidelinePageFactory(title="Glemt", next_review=day - datetime.timedelta(days=2), owner=owner)
+    call_command("review_reminders", "--today", day.isoformat())
+    assert OutboxEmail.objects.filter(subject__endswith=late.title).count() == 1
+
+
+def test_review_reminders_refuse_a_bad_date():
+    with pytest.raises(CommandError, match="ikke en gyldig dato"):
+        call_command("review_reminders", "--today", "i morgen")

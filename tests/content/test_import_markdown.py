@@ -68,7 +68,7 @@ def test_creates_the_right_page_types_with_specialties_and_topics(sections):
     assert audit.indicators[0].value["name"] == "Andel med medicinliste"
     document = audit.documents[0].value["document"]
     assert document.title == "Registreringsskema til epikriser"
-    assert document.file_extension == "csv"
+    assert document.file_extension == "xlsx"
 
     review = ThinkSmartReviewPage.objects.get()
     assert "Færre undersøgelser" in review.expected_consequences[0].value
@@ -160,3 +160,15 @@ def test_document_outside_the_folder_is_refused(sections, tmp_path):
 def test_not_a_folder_is_a_command_error(tmp_path):
     with pytest.raises(CommandError):
         call_command("import_markdown", str(tmp_path / "nope"))
+
+
+def test_a_csv_audit_document_is_refused(sections, tmp_path):
+    (tmp_path / "skema.csv").write_text("a;b\n", encoding="utf-8")
+    (tmp_path / "a.md").write_text(
+        "---\ntype: audit\ntitle: A\nparent: audit\ndocuments:\n  - file: skema.csv\n---\nx\n",
+        encoding="utf-8",
+    )
+    _out, err, failure = run_import(tmp_path)
+    assert failure is not None
+    assert "skal være PDF, Excel eller Word" in err
+    assert get_document_model().objects.count() == 0

@@ -149,10 +149,20 @@ def test_review_page_shows_the_four_sections_in_order(client):
     assert positions == sorted(positions)
 
 
-def test_page_past_review_warns_the_reader(client):
+@pytest.mark.parametrize("factory", PAGE_FACTORIES)
+def test_page_past_review_warns_the_reader_next_to_the_title(client, factory):
     today = timezone.localdate()
-    page = CasePageFactory(
+    page = factory(
         last_reviewed=today.replace(year=today.year - 2), next_review=today.replace(year=today.year - 1)
     )
     html = client.get(page.url).content.decode()
-    assert "har overskredet sin revisionsdato" in html
+    warning = html.index("har overskredet sin revisionsdato")
+    # Right after the title, before the summary and the content (not after the whole page).
+    assert html.index("<h1>") < warning < html.index(page.summary)
+    assert html.count("har overskredet sin revisionsdato") == 1
+
+
+def test_page_within_its_review_date_shows_no_warning(client):
+    today = timezone.localdate()
+    page = GuidelinePageFactory(last_reviewed=today, next_review=today.replace(year=today.year + 1))
+    assert "har overskredet sin revisionsdato" not in client.get(page.url).content.decode()

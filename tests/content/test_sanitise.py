@@ -1,5 +1,6 @@
 """Hostile Markdown and rich text must render inert, whatever the payload."""
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -93,3 +94,14 @@ def test_heading_offset_demotes_headings_but_not_code():
     html = render_markdown("## Overskrift\n\n```\n## ikke en overskrift\n```", heading_offset=1)
     assert "<h3>Overskrift</h3>" in html
     assert "## ikke en overskrift" in html
+
+
+def test_footnote_back_links_are_in_danish_with_an_accessible_name():
+    from django.utils import translation
+
+    with translation.override("da"):
+        html = render_markdown("Tekst[^1].\n\n[^1]: Sundhedsstyrelsen 2023.")
+    backlink = re.search(r'<a href="#fnref:1"[^>]*>', html).group(0)
+    assert 'title="Tilbage til fodnote 1 i teksten"' in backlink
+    assert 'aria-label="Tilbage til fodnote 1 i teksten"' in backlink
+    assert "Jump back" not in html

@@ -93,3 +93,38 @@ def test_listing_query_count_does_not_grow_with_pages(client, guidelines, django
 def test_bad_page_number_falls_back_to_a_valid_page(client, guidelines):
     for value in ["0", "-1", "abc", "999999"]:
         assert client.get(section().url, {"side": value}).status_code == 200
+
+
+def test_facet_values_that_narrow_nothing_are_hidden(client, guidelines):
+    # All three guidelines have the sector "sygehus"; only two have "almen-praksis".
+    listing = section_listing(section=section(), chosen=SectionFilter())
+    assert [f.slug for f in listing.facets["sector"]] == ["almen-praksis"]
+    html = client.get(section().url).content.decode()
+    assert "Sygehus (3)" not in html and "Almen praksis (2)" in html
+
+
+def test_a_facet_whose_every_value_narrows_nothing_disappears_but_a_chosen_value_stays(client, guidelines):
+    # With "almen-praksis" chosen, both remaining guidelines are on "sygehus" too.
+    listing = section_listing(section=section(), chosen=SectionFilter(sector="almen-praksis"))
+    assert [(f.slug, f.chosen) for f in listing.facets["sector"]] == [("almen-praksis", True)]
+    only_demens = section_listing(section=section(), chosen=SectionFilter(specialty="geriatri"))
+    assert [(f.slug, f.chosen) for f in only_demens.facets["specialty"]] == [
+        ("geriatri", True),
+        ("kardiologi", False),
+        ("lungesygdomme", False),
+        ("neurologi", False),
+    ]
+    assert only_demens.facets["topic"] == [] and only_demens.facets["sector"] == []
+
+
+def test_the_count_is_in_clinicians_words_with_danish_plurals(client, guidelines):
+    assert '<p role="status">3 retningslinjer</p>' in client.get(section().url).content.decode()
+    response = client.get(section().url, {"speciale": "geriatri"})
+    assert '<p role="status">1 retningslinje</p>' in response.content.decode()
+    cases = CasePageFactory(title="Et godt forløb").get_parent()
+    assert '<p role="status">1 godt eksempel</p>' in client.get(cases.url).content.decode()
+
+
+def test_a_section_mixing_page_types_counts_pages(client, guidelines):
+    classify(CasePageFactory(title="Et godt forløb", parent=section()), specialties=["geriatri"])
+    assert '<p role="status">4 sider</p>' in client.get(section().url).content.decode()

@@ -49,6 +49,23 @@ def patient_expect():
     expect.set_options(timeout=None)  # None is Playwright's default (5 s)
 
 
+def assert_no_critical_axe_violations(page) -> None:
+    """axe on the admin editor: no critical violation (issue 10: form fields without labels).
+
+    The public pages are held to "no serious" (``tests.e2e.axe``); the admin is Wagtail's own
+    markup, where we answer for what our blocks and panels add.
+    """
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page).response["violations"]
+    critical = [
+        f"{v['id']}: {v['help']} | {[n['target'] for n in v['nodes'][:3]]}"
+        for v in violations
+        if v.get("impact") == "critical"
+    ]
+    assert not critical, "\n".join(critical)
+
+
 def _current_code(device: TOTPDevice) -> str:
     """What the editor's authenticator app shows right now (computed without the database)."""
     code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift)
@@ -126,6 +143,15 @@ def test_editor_publishes_a_guideline_with_markdown_that_visitors_see(
         )
     finally:
         visitor_context.close()
+
+    # The editor once more, on a fresh form (axe takes seconds; an edited form would be
+    # saved meanwhile): every field has an accessible name, the Markdown box included.
+    page.goto(f"{live_server.url}/admin/pages/add/content/guidelinepage/{guidelines.pk}/")
+    general_practice = page.get_by_role("region", name="Almen praksis", exact=True)
+    general_practice.get_by_role("button", name="Insert a block").click()
+    general_practice.get_by_role("option", name="Markdown", exact=True).click()
+    expect(general_practice.get_by_role("textbox", name="Markdown", exact=True)).to_be_visible()
+    assert_no_critical_axe_violations(page)
 
     # Only now look in the database: the live server shares the in-memory SQLite
     # database, so the test thread stays out of it while the browser is busy.

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('content', '0002_sectors'),
+        ('content', '0004_two_person_approval'),
         ('wagtailcore', '0098_apitoken'),
     ]
 
