@@ -7,16 +7,18 @@ number is fictitious.
 """
 
 import uuid
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from portal.accounts.models import HealthCouncilArea, Organisation, Specialty, User
 from portal.accounts.roles import Role
+from portal.bookings.models import Resource
+from portal.bookings.services import slot_series_create
 from portal.correspondence.services import message_send
 
-from . import services
+from . import selectors, services
 from .models import AreaVisitation, Referral, SymptomPackage
 
 DEMO_CPR = "0707611006"
@@ -57,6 +59,36 @@ NUMBERS = {
 }
 
 
+CLINIC_SLOTS_DAYS = 14
+CLINIC_RESOURCE = "Subakut ambulant tid, tværfagligt ambulatorium"
+
+
+def _clinic_slots(clinic: Organisation) -> None:
+    """The clinic publishes subacute outpatient times, so a GP referring by package books one."""
+    resource = Resource.objects.filter(
+        organisation=clinic, kind=Resource.Kind.SUBACUTE_OUTPATIENT, name=CLINIC_RESOURCE
+    ).first()
+    if resource is None:
+        resource = Resource(
+            organisation=clinic,
+            kind=Resource.Kind.SUBACUTE_OUTPATIENT,
+            name=CLINIC_RESOURCE,
+            location="Tværfagligt ambulatorium, indgang A",
+        )
+        resource.full_clean()
+        resource.save()
+    today = timezone.localdate()
+    slot_series_create(
+        resource=resource,
+        created_by=None,
+        first_day=today,
+        last_day=today + timedelta(days=CLINIC_SLOTS_DAYS),
+        day_start=time(8, 0),
+        day_end=time(15, 0),
+        slot_minutes=60,
+    )
+
+
 def _department(hospital: Organisation, name: str, specialty_slug: str) -> Organisation:
     org = Organisation.objects.filter(parent=hospital, name=name).first()
     if org is None:
@@ -81,6 +113,7 @@ def demo_packages_load() -> int:
         return 0
     clinic = _department(hospital, "Tværfagligt ambulatorium", "akutmedicin")
     central = _department(hospital, "Central visitation", "akutmedicin")
+    _clinic_slots(clinic)
     for name, description, checklist in PACKAGES:
         SymptomPackage.objects.get_or_create(
             name=name, defaults={"clinic": clinic, "description": description, "checklist": checklist}
@@ -196,8 +229,28 @@ def demo_referrals_load() -> int:
             symptom_package=package,
             checklist_ticked=package.checklist_items[:2],
         )
+    if package is not None:
+        _booked_package_referral(gp, practice, package)
     handover = refer(
         "handover", "Palliativ patient, ønsker at dø hjemme.", code="C34.9", diagnosis="Lungekræft"
     )
     services.handover_propose(referral=handover, actor=gp, to_organisation=department)
     return Referral.objects.filter(author=gp).count()
+
+
+def _booked_package_referral(gp: User, practice: Organisation, package: SymptomPackage) -> None:
+    """Åndenød to the clinic with the first free subacute time within 72 hours booked with it
+    (none free, e.g. over a long holiday: the referral goes without, as in real life)."""
+    slots = selectors.subacute_slots(package.clinic)
+    services.referral_create(
+        author=gp,
+        practice=practice,
+        basis=Referral.Basis.PACKAGE,
+        urgency=Referral.Urgency.SUBACUTE,
+        clinical_text="Åndenød ved let anstrengelse gennem 4 uger, NT-proBNP let forhøjet.",
+        patient_cpr=DEMO_CPR,
+        symptom_package=package,
+        checklist_ticked=package.checklist_items,
+        client_token=uuid.uuid5(_NS, "package-booked"),
+        slot=slots[0] if slots else None,
+    )

@@ -40,6 +40,8 @@ class _ReferralBase(_PracticeMixin, forms.Form):
         strip=False,
     )
     client_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    # A subacute outpatient time within 72 hours, by its public id; empty: the department decides.
+    slot = forms.UUIDField(label=_("Book a subacute time within 72 hours"), required=False)
 
     def __init__(self, *args, practices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -190,3 +192,12 @@ class HandoverForm(forms.Form):
 
 class QualityForm(forms.Form):
     dage = forms.IntegerField(label=_("Days back"), min_value=1, max_value=3650, required=False, initial=90)
+
+
+class BookingCancelForm(forms.Form):
+    reason = forms.CharField(label=_("Why the time is cancelled"), max_length=500)
+
+
+class BookingRebookForm(forms.Form):
+    slot = forms.UUIDField(label=_("The new time"))
+    reason = forms.CharField(label=_("Why the time is moved (optional)"), max_length=500, required=False)

@@ -223,7 +223,20 @@ class Referral(models.Model):
         related_name="+",
         editable=False,
     )
-    # The next round adds a nullable foreign key to the booked slot (portal.bookings) here.
+    # The subacute outpatient time the GP booked with the referral (portal.bookings), if any.
+    # PROTECT: a booking is never deleted, only cancelled (its status keeps the history), so
+    # deleting one still pointed at is a mistake to refuse, not to paper over with SET_NULL,
+    # which would also silently erase the evidence of the 72-hour figure. Rebooking points
+    # this at the new booking; cancelling leaves the cancelled one here.
+    booking = models.ForeignKey(
+        "bookings.Booking",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("booked time"),
+    )
 
     created_at = models.DateTimeField(_("referred"), default=timezone.now)
     last_step_at = models.DateTimeField(_("last step"), default=timezone.now)

@@ -9,12 +9,25 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from portal.accounts.models import HealthCouncilArea, Organisation
 from portal.accounts.roles import CLINICIAN_ROLES, DISTRIBUTOR_ROLES, Role
 from portal.accounts.selectors import memberships_for_user
+from portal.bookings.models import Booking, Resource, Slot
+from portal.bookings.selectors import free_slots, slots_with_seats
 from portal.core.deadlines import reply_time_stats
 
 from .models import (
@@ -33,7 +46,12 @@ _ROW_RELATED = (
     "destination__parent",
     "responsible_organisation__parent",
     "symptom_package",
+    "booking__slot__resource",
 )
+# The subacute promise (services.SUBACUTE_WINDOW; repeated here as reads do not import writes).
+SUBACUTE_HOURS = 72
+# How far ahead a booked time may be moved: the patient may need a later day than 72 hours.
+REBOOK_DAYS = 14
 
 
 def referral_for_view(*, public_id) -> QuerySet[Referral]:
@@ -146,6 +164,54 @@ def referral_page(referral: Referral) -> ReferralPage:
     return ReferralPage(events=events, periods=periods, open_handover=open_handover)
 
 
+def subacute_slots(destination: Organisation | None, *, now: datetime | None = None) -> list[Slot]:
+    """The destination's free subacute outpatient times within the next 72 hours. Two queries."""
+    if destination is None:
+        return []
+    now = now or timezone.now()
+    return free_slots(
+        kind=Resource.Kind.SUBACUTE_OUTPATIENT,
+        organisation=destination,
+        starts_before=now + timedelta(hours=SUBACUTE_HOURS),
+        now=now,
+    )
+
+
+def subacute_slots_in_area(area: HealthCouncilArea | None, *, now: datetime | None = None) -> list[Slot]:
+    """Free subacute outpatient times within 72 hours of every department of the area, for the
+    diagnosis form where the GP chooses the department on the same page. One query."""
+    now = now or timezone.now()
+    departments = departments_in_area(area).values("pk")
+    rows = slots_with_seats(
+        Slot.objects.filter(
+            resource__kind=Resource.Kind.SUBACUTE_OUTPATIENT,
+            resource__is_active=True,
+            resource__organisation__in=departments,
+            starts_at__gt=now,
+            starts_at__lt=now + timedelta(hours=SUBACUTE_HOURS),
+        ),
+        now=now,
+    ).filter(remaining__gt=0)
+    return list(rows.select_related("resource__organisation__parent").order_by("starts_at", "pk")[:100])
+
+
+def rebook_slots(referral: Referral, *, now: datetime | None = None) -> list[Slot]:
+    """Free subacute times of the department that owns the booked time, for moving it."""
+    if referral.booking_id is None or not referral.booking.is_active:
+        return []
+    now = now or timezone.now()
+    return [
+        slot
+        for slot in free_slots(
+            kind=Resource.Kind.SUBACUTE_OUTPATIENT,
+            organisation=referral.booking.slot.resource.organisation,
+            starts_before=now + timedelta(days=REBOOK_DAYS),
+            now=now,
+        )
+        if slot.pk != referral.booking.slot_id
+    ]
+
+
 def packages() -> QuerySet[SymptomPackage]:
     return SymptomPackage.objects.filter(active=True).select_related("clinic__parent")
 
@@ -183,6 +249,7 @@ class DepartmentRow:
     rerouted: int
     vetoes: int
     decision: dict  # hours from arrival to the first decision: count, median, p90
+    subacute: dict | None = None  # the 72-hour figure: see subacute_within_72_hours
 
 
 @dataclass
@@ -200,7 +267,7 @@ def quality(*, since: datetime) -> tuple[list[DepartmentRow], list[VetoRow]]:
     """Per department: referrals received, re-routed away, vetoes, time to the first decision; and
     every veto with what happened next. No patient, diagnosis, clinical text or veto reason.
 
-    Three queries over the events in the window, whatever their number.
+    Four queries over the referrals in the window, whatever their number.
     """
     events = (
         ReferralEvent.objects.filter(referral__created_at__gte=since)
@@ -239,7 +306,14 @@ def quality(*, since: datetime) -> tuple[list[DepartmentRow], list[VetoRow]]:
                         next_after_hours=(following[2] - at).total_seconds() / 3600 if following else None,
                     )
                 )
-    ids = set(received) | set(rerouted) | {r.practice for r in veto_rows} | {r.department for r in veto_rows}
+    subacute = subacute_within_72_hours(since=since)
+    ids = (
+        set(received)
+        | set(rerouted)
+        | set(subacute)
+        | {r.practice for r in veto_rows}
+        | {r.department for r in veto_rows}
+    )
     organisations = {o.pk: o for o in Organisation.objects.filter(pk__in=ids).select_related("parent")}
     for row in veto_rows:
         row.practice, row.department = organisations.get(row.practice), organisations.get(row.department)
@@ -250,8 +324,9 @@ def quality(*, since: datetime) -> tuple[list[DepartmentRow], list[VetoRow]]:
             rerouted=rerouted[pk],
             vetoes=vetoes[pk],
             decision=_hours(reply_time_stats(waits.get(pk, ()))),
+            subacute=subacute.get(pk),
         )
-        for pk in set(received) | set(rerouted)
+        for pk in set(received) | set(rerouted) | set(subacute)
         if pk in organisations and organisations[pk].kind == Organisation.Kind.DEPARTMENT
     ]
     department_rows.sort(key=lambda row: str(row.organisation))
@@ -278,3 +353,56 @@ def veto_count(*, since: datetime) -> int:
     return ReferralEvent.objects.filter(kind=ReferralEvent.Kind.VETO, at__gte=since).aggregate(n=Count("pk"))[
         "n"
     ]
+
+
+def subacute_within_72_hours(*, since: datetime, now: datetime | None = None) -> dict[int, dict]:
+    """The 72-hour promise per department: of the subacute referrals made since ``since``, how
+    many were seen within 72 hours of referring. One query, grouped by department.
+
+    The department is the referral's current destination. *Seen within 72 hours*: the
+    referral's booked time (an active booking) starts at most 72 hours after the referral was
+    made; or, with no active booking, the department accepted it with an appointment starting
+    at most 72 hours after it was made. *Pending*: not seen so far, and the 72 hours have not
+    yet passed; left out of the share, as the promise can still be kept. *Share* = seen /
+    (all − pending), None when nothing is due yet.
+    """
+    now = now or timezone.now()
+    deadline = ExpressionWrapper(
+        F("created_at") + timedelta(hours=SUBACUTE_HOURS), output_field=DateTimeField()
+    )
+    # Positive conditions only: a negated one over the outer join to the booking is NULL, not
+    # true, for a referral without a booking, and would drop it from the counts.
+    booked = Q(booking__status=Booking.Status.BOOKED)
+    not_booked = Q(booking__isnull=True) | Q(booking__status=Booking.Status.CANCELLED)
+    seen = Case(
+        When(booked & Q(booking__slot__starts_at__lte=deadline), then=Value(1)),
+        When(not_booked & Q(state=Referral.State.ACCEPTED, appointment_start__lte=deadline), then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    rows = (
+        Referral.objects.filter(urgency=Referral.Urgency.SUBACUTE, created_at__gte=since)
+        .annotate(seen_in_time=seen)
+        .order_by()
+        .values("destination_id")
+        .annotate(
+            total=Count("pk"),
+            seen=Count("pk", filter=Q(seen_in_time=1)),
+            pending=Count(
+                "pk", filter=Q(seen_in_time=0, created_at__gt=now - timedelta(hours=SUBACUTE_HOURS))
+            ),
+            booked=Count("pk", filter=booked),
+        )
+    )
+    result = {}
+    for row in rows:
+        due = row["total"] - row["pending"]
+        result[row["destination_id"]] = {
+            "total": row["total"],
+            "seen": row["seen"],
+            "pending": row["pending"],
+            "booked": row["booked"],
+            "due": due,
+            "share": row["seen"] / due if due else None,
+        }
+    return result

@@ -12,7 +12,7 @@ receiving side can neither re-route nor return.
 """
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -25,6 +25,8 @@ from portal.accounts.roles import CLINICIAN_ROLES, Role
 from portal.accounts.selectors import user_has_role_in
 from portal.audit.models import AccessLogEntry
 from portal.audit.services import access_log_record
+from portal.bookings import services as bookings
+from portal.bookings.models import Booking, Resource, Slot
 from portal.core.deadlines import reply_due
 from portal.correspondence import services as correspondence
 from portal.correspondence.selectors import thread_has_message_from
@@ -56,6 +58,10 @@ DECISION_WORKING_DAYS = {
     Referral.Urgency.ROUTINE: 3,
 }
 DIALOGUE_CATEGORY = "regarding-referral"
+# The subacute promise: the patient is seen within 72 hours of the referral.
+SUBACUTE_WINDOW = timedelta(hours=72)
+# Who changes a booked time for the practice or the department (as the booking core's rules).
+BOOKING_ROLES = CLINICIAN_ROLES | {Role.MEDICAL_SECRETARY}
 
 
 def _require_text(value: str, *, field: str, label: str, max_length: int) -> str:
@@ -151,6 +157,7 @@ def referral_create(
     symptom_package: SymptomPackage | None = None,
     checklist_ticked=(),
     client_token: uuid.UUID | None = None,
+    slot: Slot | None = None,
     request: HttpRequest | None = None,
     now: datetime | None = None,
 ) -> tuple[Referral, bool]:
@@ -158,6 +165,10 @@ def referral_create(
 
     By diagnosis to a department or the area's central visitation; by package to the
     package's cross-disciplinary clinic. The same ``client_token`` twice: one referral.
+
+    With ``slot`` (a subacute referral only) the GP books one of the destination's subacute
+    outpatient times within 72 hours in the same transaction: a time just taken by someone
+    else raises the booking core's Danish ValidationError and nothing is saved.
     """
     now = now or timezone.now()
     if client_token:
@@ -230,13 +241,19 @@ def referral_create(
         **fields,
     )
     referral.decision_due_at = _decision_due(referral, now)
-    referral.full_clean(exclude=["public_id"])
+    referral.full_clean(exclude=["public_id", "booking"])
+    if slot is not None:
+        subacute_slot_check(slot=slot, destination=referral.destination, urgency=urgency, now=now)
     try:
         with transaction.atomic():
             referral.save()
     except IntegrityError:
         # The same form submitted twice at once: the other request won.
         return Referral.objects.get(author=author, client_token=client_token), False
+    if slot is not None:
+        # Inside this transaction: a lost race on the slot undoes the referral too.
+        referral.booking = bookings.booking_create(slot=slot, user=author, organisation=practice, now=now)
+        referral.save(update_fields=["booking"])
     ResponsibilityPeriod.objects.create(referral=referral, organisation=practice, started_at=now)
     _event(
         referral,
@@ -249,6 +266,71 @@ def referral_create(
     _log(referral, actor=author, action=AccessLogEntry.Action.CREATE, request=request)
     notifications.received(referral)
     return referral, True
+
+
+def subacute_slot_check(*, slot: Slot, destination: Organisation, urgency: str, now: datetime) -> None:
+    """A time booked with a referral is a subacute outpatient time of the destination itself,
+    starting within 72 hours. The booking core then checks that a seat is free, under its lock."""
+    if urgency != Referral.Urgency.SUBACUTE:
+        raise ValidationError({"slot": _("A time can be booked with a subacute referral only.")})
+    if slot.resource.kind != Resource.Kind.SUBACUTE_OUTPATIENT or not slot.resource.is_active:
+        raise ValidationError({"slot": _("Choose one of the subacute outpatient times offered.")})
+    if slot.resource.organisation_id != destination.pk:
+        raise ValidationError(
+            {"slot": _("The time belongs to another department than the one you refer to.")}
+        )
+    if slot.starts_at <= now:
+        raise ValidationError({"slot": _("The time has passed. Choose another time.")})
+    if slot.starts_at > now + SUBACUTE_WINDOW:
+        raise ValidationError({"slot": _("Choose a time within 72 hours.")})
+
+
+def _booking_party(referral: Referral, actor: User) -> None:
+    """The practice and the department that owns the time change the booking; nobody else."""
+    if not can_see(actor, referral) or referral.booking_id is None:
+        raise PermissionDenied("Not a party to this referral's booking.")
+    parties = (referral.practice_id, referral.booking.slot.resource.organisation_id)
+    if not any(user_has_role_in(actor, org, BOOKING_ROLES) for org in parties):
+        raise PermissionDenied("Only the practice and the department change the booked time.")
+
+
+@transaction.atomic
+def referral_booking_cancel(
+    *, referral: Referral, actor: User, reason: str, request: HttpRequest | None = None, now=None
+) -> Booking:
+    """Cancel the time booked with the referral; the referral goes on and the department decides."""
+    referral = _locked(referral)
+    _booking_party(referral, actor)
+    booking = bookings.booking_cancel(booking=referral.booking, actor=actor, reason=reason, now=now)
+    _step(referral, now or timezone.now(), [])
+    _log(referral, actor=actor, action=AccessLogEntry.Action.CHANGE, request=request)
+    return booking
+
+
+@transaction.atomic
+def referral_booking_rebook(
+    *,
+    referral: Referral,
+    actor: User,
+    slot: Slot,
+    reason: str = "",
+    request: HttpRequest | None = None,
+    now=None,
+) -> Booking:
+    """Move the booked time to another subacute time of the same department; the referral points
+    at the new booking. Cancelled and booked in one transaction by the booking core."""
+    now = now or timezone.now()
+    referral = _locked(referral)
+    _booking_party(referral, actor)
+    if slot.resource.kind != Resource.Kind.SUBACUTE_OUTPATIENT:
+        raise ValidationError({"slot": _("Choose one of the subacute outpatient times offered.")})
+    booking = bookings.booking_rebook(
+        booking=referral.booking, new_slot=slot, actor=actor, reason=reason, now=now
+    )
+    referral.booking = booking
+    _step(referral, now, ["booking"])
+    _log(referral, actor=actor, action=AccessLogEntry.Action.CHANGE, request=request)
+    return booking
 
 
 @transaction.atomic

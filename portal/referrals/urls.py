@@ -33,4 +33,6 @@ urlpatterns = [
     path("<uuid:public_id>/ansvar/foreslaa/", views.handover_propose, name="handover_propose"),
     path("<uuid:public_id>/ansvar/kvitter/", views.handover_acknowledge, name="handover_acknowledge"),
     path("<uuid:public_id>/fhir/", views.referral_fhir, name="fhir"),
+    path("<uuid:public_id>/tid/aflys/", views.booking_cancel, name="booking_cancel"),
+    path("<uuid:public_id>/tid/flyt/", views.booking_rebook, name="booking_rebook"),
 ]

@@ -22,12 +22,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from portal.accounts.access import object_for_user_or_404
 from portal.accounts.roles import CLINICIAN_ROLES
 from portal.accounts.selectors import memberships_for_user
+from portal.bookings.models import Slot
 from portal.core.view_errors import service_call
 
 from . import selectors, services
 from .fhir import referral_task_export
 from .forms import (
     AcceptForm,
+    BookingCancelForm,
+    BookingRebookForm,
     DiagnosisReferralForm,
     DialogueForm,
     HandoverForm,
@@ -136,6 +139,17 @@ def visitation(request):
 # --- Referring ---------------------------------------------------------------------------------
 
 
+def _chosen_slot(form) -> Slot | None:
+    """The slot the GP chose, by public id; an unknown id is an error on the form (400)."""
+    public_id = form.cleaned_data.get("slot")
+    if not public_id:
+        return None
+    slot = Slot.objects.select_related("resource").filter(public_id=public_id).first()
+    if slot is None:
+        form.add_error("slot", _("Choose one of the subacute outpatient times offered."))
+    return slot
+
+
 def _practices_or_404(request):
     practices = selectors.gp_practices(request.user)
     if not practices:
@@ -167,6 +181,7 @@ def referral_new(request):
                     form.add_error(
                         "destination_kind", _("Your area has no central visitation; choose a department.")
                     )
+            slot = _chosen_slot(form)
             if not form.errors:
                 with service_call(form) as call:
                     referral, _created = services.referral_create(
@@ -181,6 +196,7 @@ def referral_new(request):
                         diagnosis_code=data["diagnosis_code"],
                         diagnosis_text=data["diagnosis_text"],
                         client_token=data["client_token"],
+                        slot=slot,
                         request=request,
                     )
                 if call.ok:
@@ -192,7 +208,12 @@ def referral_new(request):
     return render(
         request,
         "referrals/referral_new.html",
-        {"form": form, "packages": selectors.packages()},
+        {
+            "form": form,
+            "packages": selectors.packages(),
+            "slots": selectors.subacute_slots_in_area(_area(practices)),
+            "show_department": True,
+        },
         status=status,
     )
 
@@ -207,6 +228,7 @@ def referral_new_package(request, package_id: int):
     status = 200
     if request.method == "POST":
         form = PackageReferralForm(request.POST, practices=practices, package=package)
+        slot = _chosen_slot(form) if form.is_valid() else None
         if form.is_valid():
             data = form.cleaned_data
             with service_call(form) as call:
@@ -220,6 +242,7 @@ def referral_new_package(request, package_id: int):
                     symptom_package=package,
                     checklist_ticked=data["checklist"],
                     client_token=data["client_token"],
+                    slot=slot,
                     request=request,
                 )
             if call.ok:
@@ -233,7 +256,11 @@ def referral_new_package(request, package_id: int):
             practices=practices, package=package, initial={"urgency": Referral.Urgency.SUBACUTE}
         )
     return render(
-        request, "referrals/referral_new_package.html", {"form": form, "package": package}, status=status
+        request,
+        "referrals/referral_new_package.html",
+        # Read after a refused booking too: the form then shows the times still free.
+        {"form": form, "package": package, "slots": selectors.subacute_slots(package.clinic)},
+        status=status,
     )
 
 
@@ -291,8 +318,22 @@ def _referral_response(request, referral: Referral, *, status: int = 200, forms:
         "handover_form": forms.get("handover")
         or (HandoverForm(targets=targets) if can["propose_handover"] and targets else None),
         "last_reroute": next((e for e in reversed(page.events) if e.kind == "rerouted"), None),
+        **_booking_context(request.user, referral, forms),
     }
     return render(request, "referrals/referral.html", context, status=status)
+
+
+def _booking_context(user, referral: Referral, forms: dict) -> dict:
+    """The booked time on the referral page; the practice and the owning department change it."""
+    booking = referral.booking if referral.booking_id else None
+    can_change = bool(booking and booking.is_active and user.has_perm("bookings.cancel_booking", booking))
+    return {
+        "booking": booking,
+        "can_change_booking": can_change,
+        "rebook_slots": selectors.rebook_slots(referral) if can_change else [],
+        "cancel_form": forms.get("booking_cancel") or BookingCancelForm(),
+        "rebook_form": forms.get("booking_rebook") or BookingRebookForm(),
+    }
 
 
 @login_required
@@ -437,3 +478,52 @@ def referral_fhir(request, public_id):
     )
     response["Content-Disposition"] = f'attachment; filename="henvisning-{referral.public_id}.json"'
     return response
+
+
+@login_required
+@never_cache
+@require_POST
+def booking_cancel(request, public_id):
+    """Cancel the time booked with the referral (the practice or the department that owns it)."""
+    referral = _referral_or_404(request, public_id)
+    if referral.booking_id is None:
+        raise Http404
+    form = BookingCancelForm(request.POST)
+    response = _run(
+        request,
+        referral,
+        "booking_cancel",
+        form,
+        lambda d: services.referral_booking_cancel(
+            referral=referral, actor=request.user, reason=d["reason"], request=request
+        ),
+    )
+    if response is not None:
+        return response
+    messages.success(request, _("The booked time is cancelled; the department decides the referral."))
+    return redirect(_url(referral))
+
+
+@login_required
+@never_cache
+@require_POST
+def booking_rebook(request, public_id):
+    """Move the booked time to another free time of the same department."""
+    referral = _referral_or_404(request, public_id)
+    if referral.booking_id is None:
+        raise Http404
+    form = BookingRebookForm(request.POST)
+    slot = _chosen_slot(form) if form.is_valid() else None
+    response = _run(
+        request,
+        referral,
+        "booking_rebook",
+        form,
+        lambda d: services.referral_booking_rebook(
+            referral=referral, actor=request.user, slot=slot, reason=d.get("reason", ""), request=request
+        ),
+    )
+    if response is not None:
+        return response
+    messages.success(request, _("The booked time is moved."))
+    return redirect(_url(referral))

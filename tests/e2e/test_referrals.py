@@ -157,3 +157,62 @@ def test_a_handover_of_responsibility_is_proposed_and_acknowledged(
     assert referral.responsible_organisation == w.department
     gp_context.close()
     sp_context.close()
+
+
+def test_a_gp_refers_breathlessness_and_books_a_subacute_time(
+    chromium_browser, live_server, slow_expect, axe_check
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from portal.bookings.models import Resource
+    from portal.bookings.services import resource_create, slot_publish
+
+    w = world()
+    resource = resource_create(
+        actor=w.clinic_specialist,
+        organisation=w.clinic,
+        kind=Resource.Kind.SUBACUTE_OUTPATIENT,
+        name="Subakut tid, tværfagligt ambulatorium",
+        location="Indgang A",
+    )
+    starts = (timezone.now() + timedelta(hours=26)).replace(minute=0, second=0, microsecond=0)
+    slot = slot_publish(
+        actor=w.clinic_specialist, resource=resource, starts_at=starts, ends_at=starts + timedelta(minutes=45)
+    )
+    when = timezone.localtime(starts).strftime("%H:%M")
+
+    # The GP refers by the package "Åndenød" and books the clinic's time within 72 hours.
+    gp_context, gp = _logged_in(chromium_browser, live_server, w.gp, "/henvisninger/ny/")
+    gp.locator("a.samspil-package-link", has_text="Åndenød").click()
+    gp.locator("input[name=cpr]").fill(CPR)
+    gp.locator("select[name=urgency]").select_option("subacute")
+    gp.locator("textarea[name=clinical_text]").fill("Åndenød ved let anstrengelse gennem 4 uger.")
+    gp.locator("label[for=checklist_0]").click()
+    expect(gp.locator(".samspil-slot-choice")).to_contain_text(when)
+    gp.locator("label[for=id_slot_0]").click()
+    axe_check(gp)
+    _shot(gp, "ref-05-subacute-choose-time")
+    gp.locator("form.samspil-referral-form button[type=submit]").click()
+    expect(gp).to_have_url(re.compile(r"/henvisninger/[0-9a-f-]{36}/$"))
+    expect(gp.locator("dd.samspil-booked-time")).to_contain_text(when)
+    expect(gp.locator("a.samspil-booking-ics")).to_be_visible()
+    axe_check(gp)
+    _shot(gp, "ref-06-subacute-booked")
+    referral = Referral.objects.get()
+    assert (
+        referral.booking.slot == slot
+        and referral.booking.slot.starts_at <= referral.created_at + timedelta(hours=72)
+    )
+
+    # The clinic sees the booked time on its worklist and on the referral.
+    sp_context, sp = _logged_in(chromium_browser, live_server, w.clinic_specialist, "/henvisninger/afdeling/")
+    row = sp.locator("tr.samspil-referral-row", has_text="Åndenød")
+    # The list writes the time in the short Danish form (17.00), the referral page as 17:00.
+    expect(row.locator(".samspil-booked-time")).to_contain_text(re.compile(when.replace(":", "[.:]")))
+    row.locator("a").first.click()
+    expect(sp.locator("dd.samspil-booked-time")).to_contain_text(when)
+    _shot(sp, "ref-07-clinic-sees-time")
+    gp_context.close()
+    sp_context.close()
