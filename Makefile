@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install assets migrate demo check lint format messages lock bench bench-search bench-correspondence bench-conferences bench-bookings clean audit
+.PHONY: run test install assets migrate demo check lint format messages lock bench bench-search bench-correspondence bench-conferences bench-bookings bench-referrals clean audit
 
 # The task worker (search indexing, e-mail outbox) runs beside the web server and stops with it.
 # Links in e-mails point at the address this server really answers on.
@@ -100,6 +100,12 @@ bench-conferences: install assets
 # free-slot look-up p95; meant for DATABASE_URL pointing at PostgreSQL (else a temporary SQLite file).
 bench-bookings: install assets
 	$(PY) bench/bookings.py
+
+# The GP overview and the department worklist at 500,000 referrals over 5 years (p50/p95, wall
+# clock and CPU, queries per request); a temporary SQLite file unless DATABASE_URL is set.
+# BENCH_REFERRALS and BENCH_ROUNDS scale it down.
+bench-referrals: install assets
+	$(PY) bench/referrals.py
 
 # Search p50/p95 and indexing rate on generated documents; set OPENSEARCH_URL to include the engine.
 bench-search: install assets

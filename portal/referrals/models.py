@@ -277,6 +277,9 @@ class Referral(models.Model):
         ]
         indexes = [
             models.Index(fields=["practice", "-created_at"], name="referral_practice_idx"),
+            # The GP overview: a practice's referrals by last step, read in order, no sort
+            # (bench/referrals.py).
+            models.Index(fields=["practice", "-last_step_at", "-id"], name="referral_practice_step_idx"),
             models.Index(fields=["destination", "state", "decision_due_at"], name="referral_worklist_idx"),
             models.Index(fields=["state", "decision_due_at"], name="referral_overdue_idx"),
         ]
@@ -430,6 +433,15 @@ class ResponsibilityHandover(models.Model):
             models.CheckConstraint(
                 condition=Q(acknowledged_at__isnull=True) | Q(withdrawn_at__isnull=True),
                 name="handover_acknowledged_or_withdrawn",
+            ),
+        ]
+        indexes = [
+            # The open proposals to an organisation (the worklist and overview banners): a few rows
+            # beside a department's thousands of acknowledged ones (bench/referrals.py).
+            models.Index(
+                fields=["to_organisation", "proposed_at"],
+                condition=Q(acknowledged_at__isnull=True, withdrawn_at__isnull=True),
+                name="handover_open_to_idx",
             ),
         ]
 
