@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
         ('accounts', '0002_specialties'),
         ('correspondence', '0003_dead_letter'),
         ('patients', '0001_initial'),
-        ('referrals', '0001_initial'),
+        ('referrals', '0002_referral_booking'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
