@@ -451,3 +451,210 @@ class ResponsibilityHandover(models.Model):
     @property
     def is_open(self) -> bool:
         return self.acknowledged_at is None and self.withdrawn_at is None
+
+
+# --- Ordering diagnostics (bestilling af undersøgelser) ----------------------------------------
+#
+# A GP orders a selected hospital investigation (ekkokardiografi, Holter, tåtryk, endoskopier,
+# udvalgte MR-scanninger, drop-in røntgen) from a catalogue per hospital, books a free time of
+# the department's bookable resource (or sends the patient to drop-in), and keeps the treatment
+# responsibility throughout: no handover. The department records when the investigation took
+# place and a short result notice (not the full result); the GP acknowledges the notice to show
+# it was followed up. Services: ``diagnostics_services``; reads: ``diagnostics_selectors``.
+
+INVESTIGATION_NAME_MAX_LENGTH = 120
+PREPARATION_MAX_LENGTH = 2_000
+CLINICAL_QUESTION_MAX_LENGTH = 2_000
+RESULT_NOTICE_MAX_LENGTH = 500
+
+
+class InvestigationType(models.Model):
+    """An investigation a department offers GPs to order directly (a Wagtail snippet).
+
+    Either bookable (``resource``: the department's bookings resource of kind investigation,
+    whose free slots the GP chooses from) or drop-in (no booking; the patient just shows up).
+    """
+
+    name = models.CharField(_("name"), max_length=INVESTIGATION_NAME_MAX_LENGTH)
+    department = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": Organisation.Kind.DEPARTMENT},
+        verbose_name=_("performing department"),
+    )
+    preparation = models.TextField(
+        _("preparation for the patient"),
+        max_length=PREPARATION_MAX_LENGTH,
+        blank=True,
+        help_text=_("What the GP tells the patient, e.g. fasting or clothing."),
+    )
+    drop_in = models.BooleanField(
+        _("drop-in"), default=False, help_text=_("The patient comes without a booked time.")
+    )
+    resource = models.ForeignKey(
+        "bookings.Resource",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind": "investigation"},
+        verbose_name=_("bookable times"),
+        help_text=_("The department's bookable resource; empty for drop-in."),
+    )
+    drop_in_hours = models.CharField(_("drop-in hours"), max_length=200, blank=True)
+    active = models.BooleanField(_("offered to GPs"), default=True)
+
+    class Meta:
+        verbose_name = _("investigation")
+        verbose_name_plural = _("investigations")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "name"], name="investigation_type_unique_name"),
+            models.CheckConstraint(
+                condition=(Q(drop_in=True) & Q(resource__isnull=True))
+                | (Q(drop_in=False) & Q(resource__isnull=False)),
+                name="investigation_type_bookable_or_drop_in",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if self.department_id and self.department.kind != Organisation.Kind.DEPARTMENT:
+            raise ValidationError({"department": _("The performing department is a hospital department.")})
+        if self.drop_in and self.resource_id:
+            raise ValidationError({"resource": _("A drop-in investigation has no bookable times.")})
+        if not self.drop_in and not self.resource_id:
+            raise ValidationError({"resource": _("Choose the bookable times, or mark it drop-in.")})
+        if self.resource_id:
+            if self.resource.kind != "investigation":
+                raise ValidationError({"resource": _("Choose a resource of the kind investigation.")})
+            if self.resource.organisation_id != self.department_id:
+                raise ValidationError({"resource": _("The bookable times must be the department's own.")})
+
+
+class InvestigationOrder(models.Model):
+    """A GP's order of an investigation for a patient; the practice keeps treatment responsibility."""
+
+    class State(models.TextChoices):
+        ORDERED = "ordered", _("Ordered (drop-in)")
+        BOOKED = "booked", _("Booked")
+        PERFORMED = "performed", _("Performed")
+        RESULT_AVAILABLE = "result", _("Result notice available")
+        ACKNOWLEDGED = "acknowledged", _("Result followed up by the GP")
+
+    AWAITING_DEPARTMENT = (State.ORDERED, State.BOOKED, State.PERFORMED)
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey(
+        PatientReference, on_delete=models.PROTECT, related_name="+", verbose_name=_("patient")
+    )
+    practice = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("ordering practice")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("ordering GP")
+    )
+    investigation_type = models.ForeignKey(
+        InvestigationType, on_delete=models.PROTECT, related_name="orders", verbose_name=_("investigation")
+    )
+    # The type's department when ordered: an editor moving the type does not move the order.
+    department = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("performing department")
+    )
+    clinical_question = models.TextField(_("clinical question"), max_length=CLINICAL_QUESTION_MAX_LENGTH)
+    booking = models.ForeignKey(
+        "bookings.Booking",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("booked time"),
+    )
+    state = models.CharField(_("state"), max_length=15, choices=State.choices)
+    created_at = models.DateTimeField(_("ordered"), default=timezone.now)
+    last_step_at = models.DateTimeField(_("last step"), default=timezone.now)
+    performed_at = models.DateTimeField(_("took place"), null=True, blank=True)
+    result_notice = models.TextField(_("result notice"), max_length=RESULT_NOTICE_MAX_LENGTH, blank=True)
+    result_at = models.DateTimeField(_("result notice given"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("followed up"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    client_token = models.UUIDField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("investigation order")
+        verbose_name_plural = _("investigation orders")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(state="booked") | Q(booking__isnull=False),
+                name="investigation_booked_has_booking",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state__in=["performed", "result", "acknowledged"])
+                | Q(performed_at__isnull=False),
+                name="investigation_performed_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state__in=["result", "acknowledged"])
+                | (Q(result_at__isnull=False) & ~Q(result_notice="")),
+                name="investigation_result_has_notice",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="acknowledged") | Q(acknowledged_at__isnull=False),
+                name="investigation_acknowledged_has_time",
+            ),
+            models.UniqueConstraint(
+                fields=["author", "client_token"],
+                condition=Q(client_token__isnull=False),
+                name="investigation_unique_client_token",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["practice", "-created_at"], name="investigation_practice_idx"),
+            models.Index(fields=["department", "state"], name="investigation_department_idx"),
+            models.Index(fields=["state", "result_at"], name="investigation_result_idx"),
+        ]
+
+    def __str__(self):
+        # Never the patient: str() ends up in logs.
+        return f"InvestigationOrder {self.public_id}"
+
+    @property
+    def appointment(self):
+        return self.booking.slot if self.booking_id else None
+
+
+class InvestigationOrderEvent(models.Model):
+    """The order's history: who did what when. No clinical text (that lives on the order)."""
+
+    class Kind(models.TextChoices):
+        ORDERED = "ordered", _("Ordered")
+        BOOKED = "booked", _("Time booked")
+        PERFORMED = "performed", _("Investigation performed")
+        RESULT = "result", _("Result notice given")
+        ACKNOWLEDGED = "acknowledged", _("Result notice acknowledged by the GP")
+
+    order = models.ForeignKey(InvestigationOrder, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=15, choices=Kind.choices)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_name = models.CharField(max_length=301, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("investigation order event")
+        verbose_name_plural = _("investigation order events")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"

@@ -36,3 +36,25 @@ urlpatterns = [
     path("<uuid:public_id>/tid/aflys/", views.booking_cancel, name="booking_cancel"),
     path("<uuid:public_id>/tid/flyt/", views.booking_rebook, name="booking_rebook"),
 ]
+
+# Ordering diagnostics (bestilling af undersøgelser): portal/referrals/diagnostics_views.py.
+from . import diagnostics_views  # noqa: E402
+
+urlpatterns += [
+    path("undersoegelser/", diagnostics_views.practice_orders, name="diagnostics_orders"),
+    path("undersoegelser/katalog/", diagnostics_views.catalogue, name="diagnostics_catalogue"),
+    path("undersoegelser/bestil/<int:type_id>/", diagnostics_views.order_new, name="diagnostics_new"),
+    path("undersoegelser/afdeling/", diagnostics_views.department_orders, name="diagnostics_department"),
+    path("undersoegelser/<uuid:public_id>/", diagnostics_views.order_detail, name="diagnostics_order"),
+    path(
+        "undersoegelser/<uuid:public_id>/udfoert/",
+        diagnostics_views.order_performed,
+        name="diagnostics_performed",
+    ),
+    path("undersoegelser/<uuid:public_id>/svar/", diagnostics_views.order_result, name="diagnostics_result"),
+    path(
+        "undersoegelser/<uuid:public_id>/kvitter/",
+        diagnostics_views.order_acknowledge,
+        name="diagnostics_acknowledge",
+    ),
+]

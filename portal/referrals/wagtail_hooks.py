@@ -9,7 +9,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import AreaVisitation, SymptomPackage
+from .models import AreaVisitation, InvestigationType, SymptomPackage
 
 
 class SymptomPackageViewSet(SnippetViewSet):
@@ -42,10 +42,28 @@ class AreaVisitationViewSet(SnippetViewSet):
     ]
 
 
+class InvestigationTypeViewSet(SnippetViewSet):
+    """The catalogue of investigations GPs order directly (ordering diagnostics)."""
+
+    model = InvestigationType
+    icon = "clipboard-list"
+    list_display = ["name", "department", "drop_in", "active"]
+    search_fields = ["name"]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("department"),
+        FieldPanel("preparation"),
+        FieldPanel("drop_in"),
+        FieldPanel("resource"),
+        FieldPanel("drop_in_hours"),
+        FieldPanel("active"),
+    ]
+
+
 class ReferralsViewSetGroup(SnippetViewSetGroup):
     menu_label = _("Referrals")
     menu_icon = "doc-full"
-    items = (SymptomPackageViewSet, AreaVisitationViewSet)
+    items = (SymptomPackageViewSet, AreaVisitationViewSet, InvestigationTypeViewSet)
 
 
 register_snippet(ReferralsViewSetGroup)
