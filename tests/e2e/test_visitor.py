@@ -74,7 +74,7 @@ def test_specialty_facet_filters_the_section_list(browser_page, demo_site):
     page.goto(demo_site + "/retningslinjer/")
     status = page.get_by_role("main").get_by_role("status")
     results = page.locator(".samspil-result-list > li")
-    expect(status).to_have_text("12 sider")
+    expect(status).to_have_text("12 retningslinjer")  # in clinicians' words
     expect(results).to_have_count(12)
 
     specialties = page.get_by_role("navigation", name="Speciale")
@@ -85,7 +85,9 @@ def test_specialty_facet_filters_the_section_list(browser_page, demo_site):
 
     neurology.click()
     expect(page).to_have_url(demo_site + "/retningslinjer/?speciale=neurologi")
-    expect(status).to_have_text(f"{expected} side" if expected == 1 else f"{expected} sider")
+    expect(status).to_have_text(
+        f"{expected} retningslinje" if expected == 1 else f"{expected} retningslinjer"
+    )
     expect(results).to_have_count(expected)
     expect(page.locator(".samspil-result-list").get_by_role("link", name="Demensudredning")).to_be_visible()
     for item in results.all():
@@ -96,7 +98,7 @@ def test_specialty_facet_filters_the_section_list(browser_page, demo_site):
 
     # Clicking the chosen facet again removes it.
     chosen.click()
-    expect(status).to_have_text("12 sider")
+    expect(status).to_have_text("12 retningslinjer")  # in clinicians' words
     expect(specialties.get_by_role("link", name=re.compile(r"^Neurologi"))).not_to_have_attribute(
         "aria-current", "true"
     )
