@@ -248,34 +248,35 @@ class QualityForm(forms.Form):
     dage = forms.IntegerField(label=_("Days back"), min_value=1, max_value=730, required=False)
 
 
-class DropInForm(forms.Form):
-    """A specialist publishes a drop-in hour of a department's specialty."""
-
-    department = forms.ModelChoiceField(
-        label=_("Department"), queryset=Organisation.objects.none(), empty_label=None
-    )
-    title = forms.CharField(
-        label=_("Theme (optional)"),
-        max_length=DROP_IN_TITLE_MAX_LENGTH,
-        required=False,
-        help_text=_("For example: dementia, falls, medicine review."),
-    )
-    starts_at = forms.DateTimeField(
-        label=_("Starts"),
+def _local_datetime_field(label) -> forms.DateTimeField:
+    """A date and time as the browser's datetime-local input sends it."""
+    return forms.DateTimeField(
+        label=label,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
-    duration_minutes = forms.IntegerField(
-        label=_("Length in minutes"),
-        initial=DROP_IN_DEFAULT_MINUTES,
-        min_value=DROP_IN_MIN_MINUTES,
-        max_value=DROP_IN_MAX_MINUTES,
-    )
-    video_url = forms.URLField(
+
+
+def _video_url_field() -> forms.URLField:
+    return forms.URLField(
         label=_("Video link"),
         max_length=500,
         assume_scheme="https",
         help_text=_("An https:// address of the video room."),
+    )
+
+
+def _https_only(url: str) -> str:
+    if not url.lower().startswith("https://"):
+        raise ValidationError(_("The video link must be an https:// address."))
+    return url
+
+
+class DepartmentFormMixin(forms.Form):
+    """A form for one of the specialist's departments: the first chosen when there is one."""
+
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Organisation.objects.none(), empty_label=None
     )
 
     def __init__(self, *args, departments, **kwargs):
@@ -287,34 +288,37 @@ class DropInForm(forms.Form):
         if departments:
             self.initial.setdefault("department", departments[0].pk)
 
+
+class DropInForm(DepartmentFormMixin, forms.Form):
+    """A specialist publishes a drop-in hour of a department's specialty."""
+
+    title = forms.CharField(
+        label=_("Theme (optional)"),
+        max_length=DROP_IN_TITLE_MAX_LENGTH,
+        required=False,
+        help_text=_("For example: dementia, falls, medicine review."),
+    )
+    starts_at = _local_datetime_field(_("Starts"))
+    duration_minutes = forms.IntegerField(
+        label=_("Length in minutes"),
+        initial=DROP_IN_DEFAULT_MINUTES,
+        min_value=DROP_IN_MIN_MINUTES,
+        max_value=DROP_IN_MAX_MINUTES,
+    )
+    video_url = _video_url_field()
+
     def clean_video_url(self):
-        url = self.cleaned_data["video_url"]
-        if not url.lower().startswith("https://"):
-            raise ValidationError(_("The video link must be an https:// address."))
-        return url
+        return _https_only(self.cleaned_data["video_url"])
 
 
-class PracticeVisitForm(forms.Form):
-    department = forms.ModelChoiceField(
-        label=_("Department"), queryset=Organisation.objects.none(), empty_label=None
-    )
+class PracticeVisitForm(DepartmentFormMixin, forms.Form):
     practice = forms.ModelChoiceField(label=_("General practice"), queryset=Organisation.objects.none())
-    starts_at = forms.DateTimeField(
-        label=_("When"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-    )
+    starts_at = _local_datetime_field(_("When"))
     purpose = forms.CharField(label=_("Purpose"), max_length=VISIT_PURPOSE_MAX_LENGTH)
 
     def __init__(self, *args, departments, practices, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Organisation.objects.filter(
-            pk__in=[d.pk for d in departments]
-        ).select_related("parent")
+        super().__init__(*args, departments=departments, **kwargs)
         self.fields["practice"].queryset = practices
-        self.single_department = len(departments) == 1
-        if departments:
-            self.initial.setdefault("department", departments[0].pk)
 
 
 class VisitRecordForm(forms.Form):
@@ -329,52 +333,28 @@ class VisitRecordForm(forms.Form):
 # --- Joint case sessions -------------------------------------------------------------------------
 
 
-class CaseSessionForm(forms.Form):
+class CaseSessionForm(DepartmentFormMixin, forms.Form):
     """A conference specialist plans a joint case session of a department's specialty."""
 
-    department = forms.ModelChoiceField(
-        label=_("Department"), queryset=Organisation.objects.none(), empty_label=None
-    )
     title = forms.CharField(
         label=_("Theme"),
         max_length=CASE_SESSION_TITLE_MAX_LENGTH,
         help_text=_("For example: heart failure in the frail elderly."),
     )
-    starts_at = forms.DateTimeField(
-        label=_("Starts"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-    )
+    starts_at = _local_datetime_field(_("Starts"))
     duration_minutes = forms.IntegerField(
         label=_("Length in minutes"),
         initial=CASE_SESSION_DEFAULT_MINUTES,
         min_value=CASE_SESSION_MIN_MINUTES,
         max_value=CASE_SESSION_MAX_MINUTES,
     )
-    video_url = forms.URLField(
-        label=_("Video link"),
-        max_length=500,
-        assume_scheme="https",
-        help_text=_("An https:// address of the video room."),
-    )
+    video_url = _video_url_field()
     max_cases = forms.IntegerField(
         label=_("Most cases"), initial=6, min_value=1, max_value=CASE_SESSION_MAX_CASES_LIMIT
     )
 
-    def __init__(self, *args, departments, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Organisation.objects.filter(
-            pk__in=[d.pk for d in departments]
-        ).select_related("parent")
-        self.single_department = len(departments) == 1
-        if departments:
-            self.initial.setdefault("department", departments[0].pk)
-
     def clean_video_url(self):
-        url = self.cleaned_data["video_url"]
-        if not url.lower().startswith("https://"):
-            raise ValidationError(_("The video link must be an https:// address."))
-        return url
+        return _https_only(self.cleaned_data["video_url"])
 
 
 class SessionCaseForm(forms.Form):
