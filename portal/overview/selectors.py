@@ -33,10 +33,6 @@ class ReferralSection:
     awaiting_practice: list = field(default_factory=list)
     handovers: list = field(default_factory=list)
 
-    @property
-    def waiting_count(self) -> int:
-        return self.to_decide_count + len(self.awaiting_practice) + len(self.handovers)
-
 
 @dataclass
 class Overview:
@@ -93,6 +89,9 @@ def waiting_count(user, *, now=None) -> int:
     now = now or timezone.now()
     counts = correspondence_selectors.inbox_counts(user, now=now)
     board = conference_selectors.dashboard(user)
-    referrals = _referral_section(user, now)
+    referrals = referral_selectors.waiting_count(
+        department_ids=[d.pk for d in referral_selectors.receiving_organisations(user)],
+        practice_ids=referral_selectors.practice_ids(user),
+    )
     own_tasks = sum(1 for task in board.tasks if task.own_note_missing(user.pk))
-    return counts[Box.AWAITING_ME] + len(board.waiting_for_me) + own_tasks + referrals.waiting_count
+    return counts[Box.AWAITING_ME] + len(board.waiting_for_me) + own_tasks + referrals

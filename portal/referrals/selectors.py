@@ -137,6 +137,28 @@ def handovers_awaiting(organisation_ids) -> list[ResponsibilityHandover]:
     )
 
 
+def waiting_count(*, department_ids, practice_ids) -> int:
+    """What waits for these organisations, counted without loading rows (the header badge):
+    referrals awaiting a department's decision, dialogues awaiting a practice, handovers to
+    acknowledge. Each count is an index range (referral_worklist_idx, referral_practice_idx,
+    handover_open_to_idx)."""
+    department_ids, practice_ids = list(department_ids), list(practice_ids)
+    total = 0
+    if department_ids:
+        total += Referral.objects.filter(
+            destination_id__in=department_ids, state__in=Referral.AWAITING_DECISION
+        ).count()
+    if practice_ids:
+        total += Referral.objects.filter(practice_id__in=practice_ids, state=Referral.State.DIALOGUE).count()
+    if department_ids or practice_ids:
+        total += ResponsibilityHandover.objects.filter(
+            to_organisation_id__in=[*department_ids, *practice_ids],
+            acknowledged_at__isnull=True,
+            withdrawn_at__isnull=True,
+        ).count()
+    return total
+
+
 def overdue_referrals(*, now: datetime) -> QuerySet[Referral]:
     """Referrals past their decision deadline whose responsible person has not been told yet."""
     return Referral.objects.filter(

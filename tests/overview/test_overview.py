@@ -112,3 +112,17 @@ def test_the_same_queries_for_one_or_many_referrals(client):
     for _ in range(8):
         refer(w)
     assert _queries(client) == with_one
+
+
+def test_the_badge_counts_every_dialogue_awaiting_the_practice_not_only_the_five_shown(client):
+    from portal.referrals.models import Referral
+    from tests.referrals.factories import refer
+    from tests.referrals.factories import world as referral_world
+
+    w = referral_world()
+    for _ in range(7):
+        refer(w)
+    Referral.objects.update(state=Referral.State.DIALOGUE)  # only the state is read here
+    verified_login(client, w.gp)
+    assert client.get("/overblik/antal/").json()["count"] == 7
+    assert len(client.get("/overblik/").context["board"].referrals.awaiting_practice) == 5
