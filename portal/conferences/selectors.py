@@ -274,20 +274,22 @@ def dashboard(user, *, task_page: int = 1) -> Dashboard:
         key=lambda c: (c.accepted_at, c.pk),
         reverse=True,
     )
-    notes = ConferenceNote.objects.filter(conference=OuterRef("pk"))
-    tasks = Conference.objects.annotate(
-        note_written=Exists(notes.filter(kind=ConferenceNote.Kind.SPECIALIST_NOTE)),
-        resume_written=Exists(notes.filter(kind=ConferenceNote.Kind.GP_RESUME)),
-    ).filter(
-        Q(specialist=user) | Q(gp=user),
-        Q(note_written=False) | Q(resume_written=False),
-        status=Status.CLOSED,
-    )
     task_page = max(task_page, 1)
     start = (task_page - 1) * TASKS_PER_PAGE
     # One row past the page tells whether there is a next one, without counting them all.
-    window = tasks.order_by("closed_at", "pk")[start : start + TASKS_PER_PAGE + 1]
-    page = _entries(window, "note_written", "resume_written")
+    window = _with_note_flags(Conference.objects).filter(
+        Q(specialist=user) | Q(gp=user),
+        Q(has_note=False) | Q(has_resume=False),
+        status=Status.CLOSED,
+    )
+    window = window.order_by("closed_at", "pk").values("pk")[start : start + TASKS_PER_PAGE + 1]
+    # The page is chosen first and the names joined to its rows only: joined before the limit,
+    # PostgreSQL hashed the whole user table for a GP's hundred closed conferences.
+    page = _entries(
+        _with_note_flags(Conference.objects.filter(pk__in=window)).order_by("closed_at", "pk"),
+        "has_note",
+        "has_resume",
+    )
     return Dashboard(
         waiting_for_me=waiting[:DASHBOARD_LIMIT],
         sent=sent[:DASHBOARD_LIMIT],

@@ -121,3 +121,25 @@ def test_superusers_still_administer_in_the_wagtail_admin(client, world, url):
         practice=world["objects"]["practice"].pk, membership=world["objects"]["gp_membership"].pk
     )
     assert client.get(url).status_code == 200
+
+
+def test_a_rule_is_the_whole_answer_for_everyone(world, django_assert_num_queries):
+    """A permission with a rule is decided by the rule alone: a Django permission granted by
+    hand does not open it, and a "no" does not go on to read the permission tables."""
+    from django.contrib.auth.models import Permission
+
+    gp = world["users"]["gp"]
+    gp.user_permissions.add(Permission.objects.get(codename="add_dropinhour"))
+    gp = type(gp).objects.get(pk=gp.pk)  # no permission cache
+    assert not gp.has_perm("conferences.add_dropinhour")  # publishing drop-ins is for specialists
+    gp = type(gp).objects.get(pk=gp.pk)
+    gp.has_perm("conferences.add_dropinhour")  # reads the memberships once
+    with django_assert_num_queries(0):
+        assert not gp.has_perm("conferences.add_practicevisit")
+    assert gp.has_perm("accounts.view_organisation", world["objects"]["practice"])
+
+
+def test_an_inactive_user_holds_no_ruled_permission(world):
+    gp = world["users"]["gp"]
+    gp.is_active = False
+    assert not gp.has_perm("accounts.view_organisation", world["objects"]["practice"])

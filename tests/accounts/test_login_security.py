@@ -262,3 +262,33 @@ def test_wrong_passwords_here_count_towards_the_lockout(client, verified_editor,
     for _ in range(2):
         client.post("/konto/2fa/gendannelseskoder/", {"password": "forkert"})
     assert AccessAttempt.objects.filter(username=verified_editor[0].email).get().failures_since_start == 2
+
+
+def test_the_idle_clock_is_saved_at_most_every_half_minute(client):
+    """Writing the last-seen time on every request saved the session on every page view."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(UserFactory())
+    start = time.time()
+    with mock.patch("time.time", return_value=start):
+        client.get("/")
+
+    def session_writes(at: float) -> int:
+        with mock.patch("time.time", return_value=at), CaptureQueriesContext(connection) as captured:
+            assert client.get("/").status_code == 200
+        return sum('UPDATE "django_session"' in q["sql"] for q in captured)
+
+    assert session_writes(start + 10) == 0
+    assert session_writes(start + 29) == 0
+    assert session_writes(start + 31) == 1  # moved on: written
+    assert client.session["samspil_last_seen"] == int(start + 31)
+
+
+def test_activity_between_writes_still_keeps_the_session_alive(client, settings):
+    settings.SESSION_IDLE_SECONDS = 600
+    client.force_login(UserFactory())
+    start = time.time()
+    for seconds in range(0, 1800, 60):  # a page a minute for half an hour
+        with mock.patch("time.time", return_value=start + seconds):
+            assert client.get("/").status_code == 200

@@ -136,3 +136,19 @@ def test_the_conference_page_does_not_grow_with_its_history(client):
     for _i in range(20):
         ConferenceEvent.objects.create(conference=conference, kind="escalated", specialist=w.next_specialist)
     assert _queries(client, url) == with_few
+
+
+def test_the_dashboard_page_reads_no_permission_tables_and_writes_no_session(client):
+    """Every dashboard load used to save the session and read the permission tables twice
+    (the editors' bar on a page that is not Wagtail's); issue 11's speed goal needs neither."""
+    w = world()
+    on_duty(w)
+    verified_login(client, w.gp)
+    url = reverse("conferences:dashboard")
+    _conferences(w, 3)
+    client.get(url)  # warm up: menus, content types
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    sql = [q["sql"] for q in captured]
+    assert not [s for s in sql if "auth_permission" in s]
+    assert not [s for s in sql if s.startswith("UPDATE") and "django_session" in s]

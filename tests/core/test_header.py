@@ -59,3 +59,16 @@ def test_publishing_a_guideline_keeps_the_cached_menu(django_assert_num_queries)
     GuidelinePageFactory(title="Ny retningslinje").save_revision().publish()
     with django_assert_num_queries(0):
         knowledge_sections()
+
+
+def test_editors_get_wagtails_bar_on_knowledge_pages_only(client):
+    from django.contrib.auth.models import Group
+
+    from tests.accounts.factories import UserFactory
+
+    section("retningslinjer", "Retningslinjer")
+    editor = UserFactory()
+    editor.groups.add(Group.objects.get(name="Moderators"))
+    verified_login(client, editor)
+    assert "<wagtail-userbar" in client.get("/retningslinjer/").content.decode()
+    assert "<wagtail-userbar" not in client.get("/konto/").content.decode()
