@@ -300,6 +300,32 @@ def dashboard(user, *, task_page: int = 1) -> Dashboard:
     )
 
 
+def waiting_count(user) -> int:
+    """What waits for this user's action on the dashboard, counted for the header badge: requests
+    to accept and closed conferences whose note is the user's to write. One count, no joins: the
+    badge is fetched after every page load, and reading the dashboard's rows for it cost more
+    than the page it decorated.
+    """
+    if not user.is_authenticated:
+        return 0
+    Status, Initiator, Kind = Conference.Status, Conference.Initiator, ConferenceNote.Kind
+    waiting = Q(status=Status.REQUESTED, initiated_by=Initiator.PRACTICE, specialist=user)
+    practice_ids = [p.pk for p in gp_practices(user)]
+    if practice_ids:
+        waiting |= Q(
+            status=Status.REQUESTED,
+            initiated_by=Initiator.HOSPITAL,
+            gp__isnull=True,
+            practice_id__in=practice_ids,
+        )
+    notes = ConferenceNote.objects.filter(conference=OuterRef("pk"))
+    own_note_missing = Q(status=Status.CLOSED) & (
+        (Q(specialist=user) & ~Exists(notes.filter(kind=Kind.SPECIALIST_NOTE)))
+        | (Q(gp=user) & ~Exists(notes.filter(kind=Kind.GP_RESUME)))
+    )
+    return Conference.objects.filter(waiting | own_note_missing).count()
+
+
 def due_for_escalation(*, now: datetime) -> QuerySet[Conference]:
     """Requests from practices that nobody accepted in time."""
     return Conference.objects.filter(

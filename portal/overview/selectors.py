@@ -88,10 +88,8 @@ def waiting_count(user, *, now=None) -> int:
     """The header badge: what waits for this user's action in every module."""
     now = now or timezone.now()
     counts = correspondence_selectors.inbox_counts(user, now=now)
-    board = conference_selectors.dashboard(user)
     referrals = referral_selectors.waiting_count(
         department_ids=[d.pk for d in referral_selectors.receiving_organisations(user)],
         practice_ids=referral_selectors.practice_ids(user),
     )
-    own_tasks = sum(1 for task in board.tasks if task.own_note_missing(user.pk))
-    return counts[Box.AWAITING_ME] + len(board.waiting_for_me) + own_tasks + referrals
+    return counts[Box.AWAITING_ME] + conference_selectors.waiting_count(user) + referrals

@@ -152,3 +152,17 @@ def test_the_dashboard_page_reads_no_permission_tables_and_writes_no_session(cli
     sql = [q["sql"] for q in captured]
     assert not [s for s in sql if "auth_permission" in s]
     assert not [s for s in sql if s.startswith("UPDATE") and "django_session" in s]
+
+
+@pytest.mark.parametrize("who", ["gp", "specialist"])
+def test_the_badge_count_is_one_query_and_agrees_with_the_dashboard(django_assert_num_queries, who):
+    w = world()
+    on_duty(w)
+    _conferences(w, 7)
+    user = _fresh(getattr(w, who))
+    board = selectors.dashboard(user)
+    listed = len(board.waiting_for_me) + sum(task.own_note_missing(user.pk) for task in board.tasks)
+    assert listed > 0
+    user = _fresh(getattr(w, who))
+    with django_assert_num_queries(2):  # the memberships, the count
+        assert selectors.waiting_count(user) == listed
