@@ -63,3 +63,11 @@ def document_meta(document) -> str:
     if size is not None:
         parts.append(_file_size(size))
     return ", ".join(p for p in parts if p)
+
+
+@register.filter
+def weekday_datetime(value):
+    """A time one picks, with its weekday: see portal.core.dates."""
+    from portal.core.dates import weekday_datetime as in_words
+
+    return in_words(value) if value else ""

@@ -4,15 +4,16 @@
 import uuid
 
 from django import forms
-from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+
+from portal.core.dates import weekday_datetime
 
 from .forms import _PracticeMixin
 from .models import CLINICAL_QUESTION_MAX_LENGTH, RESULT_NOTICE_MAX_LENGTH
 
 
 def slot_label(slot) -> str:
-    return formats.date_format(timezone.localtime(slot.starts_at), "l j. F Y H:i")
+    return weekday_datetime(slot.starts_at)
 
 
 class TimeChoiceField(forms.ChoiceField):
