@@ -4,6 +4,8 @@ Specialties are registered by ``portal.accounts`` (they belong to
 organisations too); sectors and topics are the editors' own vocabularies.
 """
 
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -14,6 +16,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .models import Sector, Topic
+from .models.moderation import needs_second_person
 from .reports import PagesDueForReviewView
 
 
@@ -61,3 +64,53 @@ def register_review_report_url():
 def editor_field_labels_js():
     """Accessible names for the editor's widgets that Wagtail leaves unlabelled (the tag box)."""
     return format_html('<script src="{}"></script>', static("content/admin-field-labels.js"))
+
+
+# -- The two-person rule: no direct publishing where a second editor must approve ----------------
+
+
+def _submit_instead_of_publishing(request):
+    """Turn a "Publish" post into "Submit for moderation": the editor's changes are saved and go to
+    a colleague, nothing typed is lost, and the rule holds. Where the page already awaits
+    approval, Wagtail saves the draft into the running workflow."""
+    post = request.POST.copy()
+    post.pop("action-publish", None)
+    post["action-submit"] = "1"
+    request.POST = post
+    messages.info(
+        request,
+        _("Published once another editor approves: your changes are saved and sent for approval."),
+    )
+
+
+@hooks.register("construct_page_action_menu")
+def hide_publish_where_a_second_editor_approves(menu_items, request, context):
+    page = context.get("page")
+    if page is None or page.pk is None:  # a page being created: its parent's workflow applies
+        page = context.get("parent_page")
+    if needs_second_person(page):
+        menu_items[:] = [item for item in menu_items if item.name != "action-publish"]
+
+
+@hooks.register("before_edit_page")
+def submit_instead_of_publishing_on_edit(request, page):
+    # Also the "revert to this revision" form, which posts to a subclass of the edit view.
+    if request.method == "POST" and request.POST.get("action-publish") and needs_second_person(page):
+        _submit_instead_of_publishing(request)
+
+
+@hooks.register("before_create_page")
+def submit_instead_of_publishing_on_create(request, parent_page, page_class):
+    if request.method == "POST" and request.POST.get("action-publish") and needs_second_person(parent_page):
+        _submit_instead_of_publishing(request)
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_publish(request, action_type, objects, action_class_instance):
+    if action_type == "publish" and any(needs_second_person(page) for page in objects):
+        messages.error(
+            request,
+            _("Pages that another editor approves cannot be published in bulk: submit each for moderation."),
+        )
+        return redirect(request.GET.get("next") or reverse("wagtailadmin_explore_root"))
+    return None

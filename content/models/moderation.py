@@ -45,3 +45,14 @@ class TwoPersonApprovalTask(AbstractGroupApprovalTask):
     class Meta:
         verbose_name = _("two-person approval task")
         verbose_name_plural = _("two-person approval tasks")
+
+
+def needs_second_person(page) -> bool:
+    """Whether publishing this page waits for another editor's approval: its workflow (its own or
+    its nearest ancestor's) has an active two-person step. Then nobody publishes it directly, not
+    even an editor with publish permission or a superuser; Wagtail offers them "Publish" next to
+    "Submit", which would skip the rule."""
+    workflow = page.get_workflow() if page is not None else None
+    if workflow is None:
+        return False
+    return TwoPersonApprovalTask.objects.filter(workflow_tasks__workflow=workflow, active=True).exists()

@@ -109,3 +109,46 @@ def test_the_admin_dashboard_shows_the_review_queue_in_danish(client, submitted)
     html = client.get("/admin/").content.decode()
     assert "Dine sider og snippets i en arbejdsgang" in html
     assert "Afventer din godkendelse" not in html
+
+
+def test_editors_are_offered_submit_but_not_publish(client):
+    page = GuidelinePageFactory(title="Hjertesvigt", live=False)
+    verified_login(client, moderator())
+    html = client.get(reverse("wagtailadmin_pages:edit", args=(page.pk,))).content.decode()
+    assert 'name="action-submit"' in html
+    assert 'name="action-publish"' not in html
+
+
+@pytest.mark.parametrize("button", ["action-publish", "action-submit"])
+def test_a_publish_post_is_saved_and_submitted_not_published(client, button):
+    """Posting "Publish" anyway (an old form, a crafted post) saves the change and submits it:
+    nothing typed is lost, nothing goes live without a second editor."""
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data
+
+    from .factories import SectionIndexPageFactory
+
+    page = SectionIndexPageFactory(title="Retningslinjer", slug="retningslinjer-x", live=False)
+    anne = moderator()
+    verified_login(client, anne)
+    edit = reverse("wagtailadmin_pages:edit", args=(page.pk,))
+    data = nested_form_data(
+        {"title": "Retningslinjer, ny udgave", "slug": page.slug, "intro": "Ny indledning",
+         "comments": inline_formset([]), button: button}
+    )  # fmt: skip
+    response = client.post(edit, data)
+    assert response.status_code == 302
+    page.refresh_from_db()
+    assert not page.live
+    assert page.get_latest_revision().as_object().intro == "Ny indledning"  # nothing lost
+    assert page.workflow_in_progress and page.current_workflow_state.requested_by == anne
+
+
+def test_bulk_publishing_is_refused_where_a_second_editor_approves(client):
+    page = GuidelinePageFactory(title="Hjertesvigt", live=False)
+    page.save_revision(user=moderator())
+    verified_login(client, moderator())
+    url = reverse("wagtail_bulk_action", args=("wagtailcore", "page", "publish")) + f"?id={page.pk}"
+    response = client.post(url, {"include_descendants": ""})
+    assert response.status_code == 302
+    page.refresh_from_db()
+    assert not page.live
