@@ -135,3 +135,75 @@ def pages_past_review(*, today=None) -> list:
     for model in KNOWLEDGE_PAGE_MODELS:
         pages.extend(model.objects.filter(next_review__lt=today).select_related("owner"))
     return sorted(pages, key=lambda p: p.next_review)
+
+
+@dataclass(frozen=True)
+class EditorItem:
+    """A page on an editor's overview: its title, where to edit it, and one line about it."""
+
+    title: str
+    edit_url: str
+    detail: str = ""
+
+
+@dataclass
+class EditorOverview:
+    to_approve: list[EditorItem] = field(default_factory=list)  # colleagues' submissions
+    submitted: list[EditorItem] = field(default_factory=list)  # mine, awaiting a colleague
+    past_review: list[EditorItem] = field(default_factory=list)  # pages I own, review date passed
+    past_review_count: int = 0
+
+
+def editor_overview(user, *, limit: int = 5, today=None) -> EditorOverview:
+    """What waits for an editor in the knowledge base: colleagues' pages to approve (never her own,
+    the two-person rule), her submissions still in moderation, and her pages past their review
+    date. A fixed number of queries whatever the number of pages."""
+    from django.urls import reverse
+    from wagtail.models import TaskState, WorkflowState
+
+    def edit_url(page_id) -> str:
+        return reverse("wagtailadmin_pages:edit", args=(page_id,))
+
+    page_type = ContentType.objects.get_for_model(Page)
+    to_approve = list(
+        TaskState.objects.reviewable_by(user)
+        .filter(workflow_state__base_content_type=page_type)
+        .select_related("workflow_state__requested_by")
+        .order_by("started_at")[:limit]
+    )
+    submitted = list(
+        WorkflowState.objects.active()
+        .filter(requested_by=user, base_content_type=page_type)
+        .order_by("created_at")[:limit]
+    )
+    titles = Page.objects.in_bulk(
+        {int(s.workflow_state.object_id) for s in to_approve} | {int(s.object_id) for s in submitted}
+    )
+
+    def title(object_id) -> str:
+        page = titles.get(int(object_id))
+        return page.title if page is not None else "–"
+
+    mine_past_review = [p for p in pages_past_review(today=today) if p.owner_id == user.pk]
+    today = today or timezone.localdate()
+    return EditorOverview(
+        to_approve=[
+            EditorItem(
+                title(s.workflow_state.object_id),
+                edit_url(s.workflow_state.object_id),
+                s.workflow_state.requested_by.get_full_name() if s.workflow_state.requested_by else "",
+            )
+            for s in to_approve
+        ],
+        submitted=[EditorItem(title(s.object_id), edit_url(s.object_id)) for s in submitted],
+        past_review=[
+            EditorItem(
+                p.title,
+                edit_url(p.pk),
+                ngettext("%(days)d day overdue", "%(days)d days overdue", p.days_past_review(today))
+                % {"days": p.days_past_review(today)},
+            )
+            for p in mine_past_review[:limit]
+        ],
+        past_review_count=len(mine_past_review),
+    )

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from content import selectors as content_selectors
 from portal.conferences import selectors as conference_selectors
 from portal.correspondence import selectors as correspondence_selectors
 from portal.correspondence.selectors import Box
@@ -42,6 +43,7 @@ class Overview:
     closed: ThreadSection
     conferences: conference_selectors.Dashboard
     referrals: ReferralSection
+    editing: content_selectors.EditorOverview | None = None  # editors only: the knowledge base
 
 
 def _thread_section(user, box: str, count: int, now) -> ThreadSection:
@@ -61,6 +63,9 @@ def overview(user, *, now=None) -> Overview:
         closed=_thread_section(user, Box.CLOSED, counts[Box.CLOSED], now),
         conferences=conference_selectors.dashboard(user),
         referrals=_referral_section(user, now),
+        editing=content_selectors.editor_overview(user)
+        if user.has_perm("wagtailadmin.access_admin")
+        else None,
     )
 
 

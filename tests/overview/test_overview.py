@@ -126,3 +126,74 @@ def test_the_badge_counts_every_dialogue_awaiting_the_practice_not_only_the_five
     verified_login(client, w.gp)
     assert client.get("/overblik/antal/").json()["count"] == 7
     assert len(client.get("/overblik/").context["board"].referrals.awaiting_practice) == 5
+
+
+def _editor():
+    from django.contrib.auth.models import Group
+
+    from tests.accounts.factories import UserFactory
+
+    user = UserFactory()
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
+
+
+def test_an_editor_sees_colleagues_pages_to_approve_her_own_submissions_and_overdue_reviews(client):
+    import datetime
+
+    from django.utils import timezone
+    from wagtail.models import Workflow
+
+    from tests.content.factories import GuidelinePageFactory
+
+    anne, bo = _editor(), _editor()
+    workflow = Workflow.objects.get(active=True)
+    by_bo = GuidelinePageFactory(title="Hjertesvigt", live=False)
+    by_bo.save_revision(user=bo)
+    workflow.start(by_bo, user=bo)
+    by_anne = GuidelinePageFactory(title="KOL", live=False)
+    by_anne.save_revision(user=anne)
+    workflow.start(by_anne, user=anne)
+    GuidelinePageFactory(title="Gammel vejledning", owner=anne,
+                         next_review=timezone.localdate() - datetime.timedelta(days=3))  # fmt: skip
+    GuidelinePageFactory(title="Bos gamle vejledning", owner=bo,
+                         next_review=timezone.localdate() - datetime.timedelta(days=3))  # fmt: skip
+    verified_login(client, anne)
+    response = client.get("/overblik/")
+    editing = response.context["board"].editing
+    assert [i.title for i in editing.to_approve] == ["Hjertesvigt"]  # never her own (two-person rule)
+    assert [i.title for i in editing.submitted] == ["KOL"]
+    assert [i.title for i in editing.past_review] == ["Gammel vejledning"] and editing.past_review_count == 1
+    html = response.content.decode()
+    assert "Redaktion af videnbasen" in html and "3 dage over" in html
+    assert f'href="/admin/pages/{by_bo.pk}/edit/"' in html
+
+
+def test_clinicians_get_no_editing_section(client):
+    w = world()
+    verified_login(client, w.gp)
+    response = client.get("/overblik/")
+    assert response.context["board"].editing is None
+    assert "overblik-redaktion" not in response.content.decode()
+
+
+def test_the_editing_section_costs_the_same_for_one_or_many_pages(client):
+    from wagtail.models import Workflow
+
+    from tests.content.factories import GuidelinePageFactory
+
+    anne, bo = _editor(), _editor()
+    workflow = Workflow.objects.get(active=True)
+
+    def submit(n, start=0):
+        for i in range(start, start + n):
+            page = GuidelinePageFactory(title=f"Side {i}", live=False)
+            page.save_revision(user=bo)
+            workflow.start(page, user=bo)
+
+    submit(1)
+    verified_login(client, anne)
+    _queries(client)
+    with_one = _queries(client)
+    submit(6, start=1)
+    assert _queries(client) == with_one
