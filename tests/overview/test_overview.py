@@ -165,7 +165,7 @@ def test_an_editor_sees_colleagues_pages_to_approve_her_own_submissions_and_over
     assert [i.title for i in editing.submitted] == ["KOL"]
     assert [i.title for i in editing.past_review] == ["Gammel vejledning"] and editing.past_review_count == 1
     html = response.content.decode()
-    assert "Redaktion af videnbasen" in html and "3 dage over" in html
+    assert "Redaktion af vidensbasen" in html and "3 dage over" in html
     assert f'href="/admin/pages/{by_bo.pk}/edit/"' in html
 
 
