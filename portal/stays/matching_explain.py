@@ -17,6 +17,8 @@ from .matching_types import REASON_OUTCOMPETED, REASON_PIN_CONFLICT, Infeasible,
 
 def _pins_fit(needs: list[Need], candidates: Candidates, practices: dict[int, Practice]) -> bool:
     """Whether these pinned needs can all start somewhere at their pinned practice at once."""
+    if not needs:
+        return True
     model = cp_model.CpModel()
     load: dict[tuple[int, int], list] = defaultdict(list)
     for need in needs:
