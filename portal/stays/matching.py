@@ -24,8 +24,15 @@ Objective (maximised, in kilometre-equivalents):
   over a penalty on the largest load because every practice feels it, not only the busiest,
   and because it stays linear (one boolean per extra stay) for the LP relaxation.
 
+Search: CP-SAT starts from a complete hint, the model's LP relaxation (GLOP) rounded greedily
+(``matching_hint``). The same LPs give an upper bound (most needs placeable, then the best
+score with that many); a solution reaching it is optimal, so the search stops there and the
+proposal says "optimal" even when CP-SAT's own bound has not caught up. Otherwise the bound
+reported is the tighter of CP-SAT's and the LP's, and ``gap`` is relative to the objective.
+
 Pins that contradict each other are found before the model (``matching_explain``): the
-proposal is then "infeasible", with the minimal set of conflicting needs as its ``unassigned``.
+proposal is then "infeasible", with the minimal set of conflicting needs as its ``unassigned``
+and no assignments.
 """
 
 import time
@@ -35,6 +42,7 @@ from ortools.sat.python import cp_model
 
 from .matching_candidates import Candidates, Choice, find_candidates
 from .matching_explain import pin_conflicts, unassigned_reasons
+from .matching_hint import greedy_start, lp_relaxation
 from .matching_types import (
     EPOCH,
     REASON_ALL_FORBIDDEN,
@@ -164,33 +172,40 @@ class _Model:
             - sum(fairness * k * t for tiers in self.tiers.values() for k, t in enumerate(tiers, start=1))
         )
 
-    def add_greedy_hint(self):
-        """A feasible start: needs with the fewest options first, each at its best free option,
-        so that the search begins from a full solution instead of from nothing."""
-        load: dict[tuple[int, int], int] = defaultdict(int)
-        by_need = defaultdict(list)
-        for o in self.options:
-            by_need[o.need.id].append(o)
-        chosen = set()
+    def add_hint(self) -> int | None:
+        """A complete feasible start (``matching_hint``): the LP relaxation, rounded greedily.
+        Returns the LP's bound on the objective, or None when the LP gave none."""
+        capacities = {pid: p.capacity for pid, p in self.practices.items()}
         pinned = {n for n, _ in self.problem.pinned}
-        order = sorted(by_need, key=lambda n: (n not in pinned, len(by_need[n]), n))
-        for need_id in order:
-            for o in sorted(by_need[need_id], key=lambda o: (-o.choice.score, o.start)):
-                pid, weeks = o.choice.practice_id, range(o.start, o.start + o.need.length_weeks)
-                capacity = self.practices[pid].capacity
-                if all(load[pid, w] < capacity.get(w, 0) for w in weeks):
-                    for w in weeks:
-                        load[pid, w] += 1
-                    chosen.add(id(o))
-                    break
+        fairness = self.problem.fairness_km
+        tier_counts = {pid: len(tiers) for pid, tiers in self.tiers.items()}
+        seconds = min(10.0, self.problem.time_limit_s / 4)
+        relaxed = lp_relaxation(self.options, capacities, tier_counts, fairness, pinned, seconds)
+        taken = greedy_start(self.options, capacities, fairness, pinned, relaxed and relaxed.values)
         stays = defaultdict(int)
-        for o in self.options:
-            taken = id(o) in chosen
-            self.model.add_hint(o.var, taken)
-            stays[o.choice.practice_id] += taken
+        for o, chosen in zip(self.options, taken, strict=True):
+            self.model.add_hint(o.var, chosen)
+            stays[o.choice.practice_id] += chosen
         for pid, tiers in self.tiers.items():
             for k, t in enumerate(tiers, start=2):
                 self.model.add_hint(t, stays[pid] >= k)
+        if relaxed is None:
+            return None
+        # No solution places more than count_bound needs, and those that place that many score
+        # at most score_bound; fewer placed needs lose W, more than any score can make up.
+        return self.weight * relaxed.count_bound + relaxed.score_bound
+
+
+class _StopAtBound(cp_model.CpSolverSolutionCallback):
+    """Ends the search as soon as a solution reaches the LP bound: nothing better exists."""
+
+    def __init__(self, bound: int | None):
+        super().__init__()
+        self.bound = bound
+
+    def on_solution_callback(self):
+        if self.bound is not None and self.objective_value >= self.bound - 0.5:
+            self.stop_search()
 
 
 def solve(problem: Problem) -> Proposal:
@@ -205,14 +220,13 @@ def solve(problem: Problem) -> Proposal:
         return Proposal((), conflicts, "infeasible", None, None, None, elapsed, build_time_s=elapsed)
 
     built = _Model(problem, candidates)
-    built.add_greedy_hint()
+    lp_bound = built.add_hint()
     build_time = time.perf_counter() - began
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(problem.time_limit_s - build_time, 1.0)
     solver.parameters.num_workers = problem.workers
     solver.parameters.random_seed = problem.random_seed
-    code = solver.solve(built.model)
-    status = STATUS.get(code, "unknown")
+    code = solver.solve(built.model, _StopAtBound(lp_bound))
 
     assignments = []
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -223,9 +237,14 @@ def solve(problem: Problem) -> Proposal:
                     Assignment(o.need.id, o.choice.practice_id, o.start, o.need.length_weeks, distance)
                 )
         objective, bound = solver.objective_value, solver.best_objective_bound
-        gap = 0.0 if code == cp_model.OPTIMAL else abs(bound - objective) / max(1.0, abs(objective))
+        if lp_bound is not None and lp_bound >= objective - 0.5:  # else GLOP was off: ignore it
+            bound = min(bound, lp_bound)
+        proven = code == cp_model.OPTIMAL or objective >= bound - 0.5
+        status = "optimal" if proven else "feasible"
+        gap = 0.0 if proven else abs(bound - objective) / max(1.0, abs(objective))
         default_reason = REASON_OUTCOMPETED
     else:
+        status = STATUS.get(code, "unknown")
         objective = bound = gap = None
         default_reason = REASON_NOT_SOLVED
     assigned = {a.need_id for a in assignments}

@@ -257,3 +257,30 @@ def test_ids_must_be_unique():
         m.solve(m.Problem([need(1), need(1)], [practice(10)]))
     with pytest.raises(ValueError, match="practice ids"):
         m.solve(m.Problem([need(1)], [practice(10), practice(10)]))
+
+
+# The LP relaxation behind the hint and the bound
+
+
+def test_the_lp_relaxation_bounds_the_count_and_the_score():
+    # One place a week for four weeks: two of the three two-week stays fit. With two placed the
+    # best score is two journeys to Randers (35 km each) and the second stay's fairness cost.
+    problem = m.Problem([need(i, 0, 3) for i in (1, 2, 3)], [practice(10, weeks(0, 3))])
+    proposal = m.solve(problem)
+    assert len(proposal.assignments) == 2
+    assert proposal.status == "optimal" and proposal.gap == 0.0
+    built = m._Model(problem, m.find_candidates(problem))
+    bound = built.add_hint()
+    assert bound == 2 * built.weight - 35 - 35 - problem.fairness_km
+    assert proposal.objective == bound == proposal.best_bound
+
+
+def test_without_the_lp_the_solver_still_finds_the_optimum(monkeypatch):
+    monkeypatch.setattr(m, "lp_relaxation", lambda *args: None)
+    needs = [need(1, 0, 1), need(2, 0, 1, specialty="urologi")]
+    practices = [
+        practice(10, weeks(0, 1), specialties=("psykiatri", "urologi"), location=RANDERS),
+        practice(11, weeks(0, 1), location=AALBORG),
+    ]
+    proposal = solve(needs, practices)
+    assert placed(proposal) == {1: 11, 2: 10} and proposal.status == "optimal"
