@@ -163,11 +163,18 @@ def main():
         ("process CPU time", f"{cpu:.1f} s"),
         ("load average before / after", f"{load_before:.2f} / {load_after:.2f}"),
         ("status", proposal.status),
-        ("assigned", f"{len(proposal.assignments)} of {TRAINEES}"),
+        (
+            "assigned (at most possible)",
+            f"{len(proposal.assignments)} of {TRAINEES} ({proposal.assigned_bound})",
+        ),
         ("unassigned by reason", ", ".join(f"{r} {c}" for r, c in sorted(reasons.items())) or "-"),
         ("objective", f"{proposal.objective:,.0f}" if proposal.objective is not None else "-"),
         ("best bound", f"{proposal.best_bound:,.0f}" if proposal.best_bound is not None else "-"),
         ("relative gap", f"{proposal.gap:.2e}" if proposal.gap is not None else "-"),
+        (
+            "absolute gap (km-equivalents)",
+            f"{proposal.best_bound - proposal.objective:,.0f}" if proposal.objective is not None else "-",
+        ),
         (
             "distance km median / p95",
             f"{distances[len(distances) // 2]:.0f} / {distances[int(len(distances) * 0.95)]:.0f}"

@@ -42,7 +42,7 @@ from ortools.sat.python import cp_model
 
 from .matching_candidates import Candidates, Choice, find_candidates
 from .matching_explain import pin_conflicts, unassigned_reasons
-from .matching_hint import greedy_start, lp_relaxation
+from .matching_hint import Relaxation, greedy_start, lp_relaxation
 from .matching_types import (
     EPOCH,
     REASON_ALL_FORBIDDEN,
@@ -172,9 +172,9 @@ class _Model:
             - sum(fairness * k * t for tiers in self.tiers.values() for k, t in enumerate(tiers, start=1))
         )
 
-    def add_hint(self) -> int | None:
+    def add_hint(self) -> Relaxation | None:
         """A complete feasible start (``matching_hint``): the LP relaxation, rounded greedily.
-        Returns the LP's bound on the objective, or None when the LP gave none."""
+        Returns the relaxation, or None when GLOP gave no optimum."""
         capacities = {pid: p.capacity for pid, p in self.practices.items()}
         pinned = {n for n, _ in self.problem.pinned}
         fairness = self.problem.fairness_km
@@ -189,10 +189,14 @@ class _Model:
         for pid, tiers in self.tiers.items():
             for k, t in enumerate(tiers, start=2):
                 self.model.add_hint(t, stays[pid] >= k)
+        return relaxed
+
+    def bound(self, relaxed: Relaxation | None) -> int | None:
+        """The LP's bound on the objective. No solution places more than count_bound needs, and
+        those that place that many score at most score_bound; placing fewer loses W, more than
+        any score can make up."""
         if relaxed is None:
             return None
-        # No solution places more than count_bound needs, and those that place that many score
-        # at most score_bound; fewer placed needs lose W, more than any score can make up.
         return self.weight * relaxed.count_bound + relaxed.score_bound
 
 
@@ -220,7 +224,8 @@ def solve(problem: Problem) -> Proposal:
         return Proposal((), conflicts, "infeasible", None, None, None, elapsed, build_time_s=elapsed)
 
     built = _Model(problem, candidates)
-    lp_bound = built.add_hint()
+    relaxed = built.add_hint()
+    lp_bound = built.bound(relaxed)
     build_time = time.perf_counter() - began
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(problem.time_limit_s - build_time, 1.0)
@@ -258,4 +263,7 @@ def solve(problem: Problem) -> Proposal:
         wall_time_s=time.perf_counter() - began,
         build_time_s=build_time,
         variables=len(built.options),
+        assigned_bound=(
+            len(assignments) if status == "optimal" else relaxed.count_bound if relaxed else None
+        ),
     )

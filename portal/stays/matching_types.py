@@ -117,7 +117,7 @@ class Problem:
     fairness_km: int = 15
     # Only the K best eligible practices per need (by distance less preference bonus) enter the
     # model; pinned practices always do. None keeps every eligible practice.
-    nearest_practices: int | None = 25
+    nearest_practices: int | None = 15
     # When a practice or origin has no coordinates: the distance counted for that pair.
     unknown_distance_km: int = 150
     random_seed: int = 0
@@ -164,3 +164,5 @@ class Proposal:
     wall_time_s: float
     build_time_s: float = 0.0  # of wall_time_s: pruning and building the model
     variables: int = 0  # (need, practice, start) choices that entered the model
+    # The most needs any proposal could place (the LP relaxation's bound), when known.
+    assigned_bound: int | None = None

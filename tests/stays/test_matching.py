@@ -270,8 +270,11 @@ def test_the_lp_relaxation_bounds_the_count_and_the_score():
     assert len(proposal.assignments) == 2
     assert proposal.status == "optimal" and proposal.gap == 0.0
     built = m._Model(problem, m.find_candidates(problem))
-    bound = built.add_hint()
+    relaxed = built.add_hint()
+    assert (relaxed.count_bound, relaxed.score_bound) == (2, -35 - 35 - problem.fairness_km)
+    bound = built.bound(relaxed)
     assert bound == 2 * built.weight - 35 - 35 - problem.fairness_km
+    assert proposal.assigned_bound == 2
     assert proposal.objective == bound == proposal.best_bound
 
 
