@@ -213,7 +213,10 @@ class _StopAtBound(cp_model.CpSolverSolutionCallback):
 
 
 def solve(problem: Problem) -> Proposal:
-    """The best proposal found within ``problem.time_limit_s`` (see the module docstring)."""
+    """The best proposal found within ``problem.time_limit_s`` (see the module docstring).
+
+    The time limit covers pruning, the LP and the search together; the search always gets at
+    least one second. Raises ValueError when need or practice ids repeat."""
     began = time.perf_counter()
     candidates = find_candidates(problem)
     needs = {n.id: n for n in problem.needs}
