@@ -6,11 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from portal.core.view_errors import service_call
 
 from . import services
-from .forms import ProfileForm
+from .forms import NotificationSettingsForm, ProfileForm
 from .middleware import TWO_FACTOR_BACKENDS
 from .selectors import memberships_for_user
 from .two_factor import has_confirmed_device, two_factor_required
@@ -39,6 +40,9 @@ def account(request):
     memberships = memberships_for_user(user)
     context = {
         "form": form,
+        "notification_form": NotificationSettingsForm(
+            initial={"informational_emails": user.informational_emails}
+        ),
         "memberships": memberships,
         "has_device": has_confirmed_device(user),
         "two_factor_required": two_factor_required(user),
@@ -46,3 +50,17 @@ def account(request):
         "sso_login": request.session.get(BACKEND_SESSION_KEY) in TWO_FACTOR_BACKENDS,
     }
     return render(request, "accounts/account.html", context, status=status)
+
+
+@never_cache
+@login_required
+@require_POST
+def notification_settings(request):
+    """A checkbox: an unticked box is simply absent from the post, so any post is valid."""
+    form = NotificationSettingsForm(request.POST)
+    form.is_valid()
+    services.notification_settings_update(
+        user=request.user, informational_emails=bool(form.cleaned_data.get("informational_emails"))
+    )
+    messages.success(request, _("Your notification settings are saved."))
+    return redirect("account")

@@ -102,3 +102,10 @@ class ProfileForm(forms.Form):
                 code="phone",
             )
         return phone
+
+
+class NotificationSettingsForm(forms.Form):
+    informational_emails = forms.BooleanField(
+        required=False,
+        label=_("Also e-mail me what happened: a thread closed, a conference note written, minutes out"),
+    )

@@ -48,6 +48,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Shown with every message a clinician writes: name, title and phone.
     title = models.CharField(_("job title"), max_length=150, blank=True)
     phone = models.CharField(_("direct phone"), max_length=30, blank=True)
+    # E-mails that need an action (a question to answer, a deadline, a request) always go out;
+    # these only tell what happened (a thread closed, a note written, minutes published).
+    informational_emails = models.BooleanField(_("e-mails for your information"), default=True)
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)

@@ -15,3 +15,10 @@ def profile_update(*, user: User, first_name: str, last_name: str, title: str, p
     user.full_clean(exclude=["password"])
     user.save(update_fields=["first_name", "last_name", "title", "phone"])
     return user
+
+
+def notification_settings_update(*, user: User, informational_emails: bool) -> User:
+    """Whether she is also told what happened (not only what needs her)."""
+    user.informational_emails = informational_emails
+    user.save(update_fields=["informational_emails"])
+    return user

@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import User
+from portal.accounts.notifications import informational
 from portal.accounts.roles import Role
 from portal.core.links import absolute_reverse
 from portal.outbox.services import outbox_email_enqueue
@@ -133,7 +134,7 @@ def note_written(conference: Conference) -> None:
     with translation.override("da"):
         _send(
             key=f"note:{conference.public_id}",
-            users=[conference.gp],
+            users=informational([conference.gp]),
             subject=_("A conference note from the hospital in Samspil"),
             lines=[
                 _("%(department)s has written the note after your conference.")
@@ -160,7 +161,7 @@ def case_session_minutes_published(session) -> None:
     with translation.override("da"):
         if not _send(
             key=f"case_session_minutes:{session.public_id}",
-            users=list(participants.distinct()),
+            users=informational(participants.distinct()),
             subject=_("Minutes of a joint case session in Samspil"),
             lines=[
                 _("%(department)s has published the minutes of the joint case session on %(date)s.")

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import Membership, User
+from portal.accounts.notifications import informational
 from portal.accounts.roles import CLINICIAN_ROLES, DISTRIBUTOR_ROLES, Role
 from portal.core.links import absolute_reverse
 from portal.outbox.services import outbox_email_enqueue
@@ -173,7 +174,7 @@ def closed(thread: Thread, actor) -> None:
         others = Participant.objects.filter(thread=thread).exclude(user=actor).select_related("user")
         _send(
             key=f"closed:{thread.public_id}",
-            users=[p.user for p in others],
+            users=informational(p.user for p in others),
             subject=_("A thread in Samspil has been closed"),
             lines=[_("The thread has been closed with a summary.")],
             thread=thread,

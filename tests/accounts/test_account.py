@@ -79,3 +79,67 @@ def test_a_gp_without_a_device_is_sent_to_enrol_first(client):
 
 def test_the_account_page_needs_a_login(client):
     assert client.get("/konto/")["Location"] == "/log-ind/?next=/konto/"
+
+
+def test_informational_emails_can_be_switched_off_and_on(client, specialist):
+    verified_login(client, specialist)
+    html = client.get("/konto/").content.decode()
+    assert 'name="informational_emails"' in html and " checked" in html  # on by default
+    response = client.post("/konto/beskeder/", {})  # an unticked box is absent from the post
+    assert response.status_code == 302
+    specialist.refresh_from_db()
+    assert not specialist.informational_emails
+    client.post("/konto/beskeder/", {"informational_emails": "on"})
+    specialist.refresh_from_db()
+    assert specialist.informational_emails
+    assert client.get("/konto/beskeder/").status_code == 405
+
+
+def test_a_closed_thread_tells_only_those_who_want_to_know(django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from portal.correspondence.services import message_send, thread_close
+    from tests.correspondence.factories import open_thread, world
+
+    w = world()
+
+    def answered_thread():
+        thread = open_thread(w)
+        message_send(thread=thread, author=w.specialist, body="Start DOAK.")
+        mail.outbox.clear()
+        return thread
+
+    thread = answered_thread()
+    with django_capture_on_commit_callbacks(execute=True):
+        thread_close(thread=thread, actor=w.gp, summary="Afklaret telefonisk.")
+    assert [m.to for m in mail.outbox if "lukket" in m.subject] == [[w.specialist.email]]  # by default
+    w.specialist.informational_emails = False
+    w.specialist.save(update_fields=["informational_emails"])
+    thread = answered_thread()
+    with django_capture_on_commit_callbacks(execute=True):
+        thread_close(thread=thread, actor=w.gp, summary="Afklaret telefonisk.")
+    assert [m.to for m in mail.outbox if "lukket" in m.subject] == []
+
+
+def test_a_conference_note_tells_the_gp_unless_she_switched_it_off(django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from portal.conferences import services
+    from tests.conferences.factories import on_duty, request_from_gp, world
+
+    w = world()
+    on_duty(w)
+
+    def note_for_the_gp() -> list:
+        conference = request_from_gp(w, topic="Svimmelhed")
+        services.conference_accept(conference=conference, user=w.specialist)
+        services.conference_close(conference=conference, actor=w.specialist)
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            services.conference_note_write(conference=conference, author=w.specialist, text="Notat.")
+        return [m for m in mail.outbox if w.gp.email in m.to]
+
+    assert len(note_for_the_gp()) == 1  # by default
+    w.gp.informational_emails = False
+    w.gp.save(update_fields=["informational_emails"])
+    assert note_for_the_gp() == []
