@@ -39,14 +39,24 @@ from .models import (
     SymptomPackage,
 )
 
+# The GP overview and the worklists show a page of 50 rows (views.PAGE_SIZE); other lists
+# (handovers to acknowledge) stay short by nature and are capped here.
 LIST_LIMIT = 200
+# What a row of the referral lists shows (templates/referrals/_rows.html): the subject, the
+# practice or destination, who must act, the holder and the booked time. Nothing else is joined
+# (not the author, not the booked time's resource) and the long columns are left in the database.
 _ROW_RELATED = (
     "practice",
-    "author",
     "destination__parent",
     "responsible_organisation__parent",
     "symptom_package",
-    "booking__slot__resource",
+    "booking__slot",
+)
+_ROW_DEFERRED = (
+    "clinical_text",
+    "checklist_ticked",
+    "symptom_package__checklist",
+    "booking__cancellation_reason",
 )
 # The subacute promise (services.SUBACUTE_WINDOW; repeated here as reads do not import writes).
 SUBACUTE_HOURS = 72
@@ -55,9 +65,9 @@ REBOOK_DAYS = 14
 
 
 def referral_for_view(*, public_id) -> QuerySet[Referral]:
-    return Referral.objects.select_related(*_ROW_RELATED, "patient", "dialogue_thread").filter(
-        public_id=public_id
-    )
+    return Referral.objects.select_related(
+        *_ROW_RELATED, "author", "booking__slot__resource", "patient", "dialogue_thread"
+    ).filter(public_id=public_id)
 
 
 def gp_practices(user) -> list[Organisation]:
@@ -89,26 +99,39 @@ def receiving_organisations(user) -> list[Organisation]:
     return result
 
 
-def practice_overview(user) -> list[Referral]:
-    """The referrals of the user's practices, newest step first: holder, state, time since step."""
-    ids = practice_ids(user)
-    if not ids:
-        return []
-    return list(
-        Referral.objects.filter(practice_id__in=ids)
-        .select_related(*_ROW_RELATED)
-        .order_by("-last_step_at", "-pk")[:LIST_LIMIT]
-    )
+def _rows(queryset: QuerySet[Referral]) -> QuerySet[Referral]:
+    return queryset.select_related(*_ROW_RELATED).defer(*_ROW_DEFERRED)
 
 
-def worklist(*, organisation_ids, now: datetime | None = None, central: bool = False) -> list[Referral]:
-    """Referrals awaiting a decision by these departments: overdue first, then received, by deadline."""
+def practice_overview(user, *, in_dialogue: bool = False) -> QuerySet[Referral]:
+    """The referrals of the user's practices, newest step first: holder, state, time since step.
+    ``in_dialogue``: only those waiting for the practice's answer in a dialogue.
+
+    Unevaluated: the view pages it (an index range on referral_practice_step_idx)."""
+    queryset = Referral.objects.filter(practice_id__in=practice_ids(user))
+    if in_dialogue:
+        queryset = queryset.filter(state=Referral.State.DIALOGUE)
+    return _rows(queryset).order_by("-last_step_at", "-pk")
+
+
+def worklist(
+    *,
+    organisation_ids,
+    now: datetime | None = None,
+    central: bool = False,
+    awaiting_decision: bool = False,
+) -> QuerySet[Referral]:
+    """Referrals open at these departments: overdue first, then received, by deadline.
+    ``awaiting_decision``: without those in a dialogue (they wait for the GP).
+
+    Unevaluated: the view pages it. The order ends in the primary key so pages never overlap."""
     now = now or timezone.now()
-    queryset = Referral.objects.filter(destination_id__in=list(organisation_ids), state__in=Referral.OPEN)
+    states = Referral.AWAITING_DECISION if awaiting_decision else Referral.OPEN
+    queryset = Referral.objects.filter(destination_id__in=list(organisation_ids), state__in=states)
     if central:
         queryset = queryset.filter(destination_kind=Referral.DestinationKind.CENTRAL_VISITATION)
-    return list(
-        queryset.select_related(*_ROW_RELATED)
+    return (
+        _rows(queryset)
         .annotate(
             overdue_first=Case(
                 When(Q(decision_due_at__lt=now) & Q(state__in=Referral.AWAITING_DECISION), then=Value(0)),
@@ -120,7 +143,7 @@ def worklist(*, organisation_ids, now: datetime | None = None, central: bool = F
                 output_field=IntegerField(),
             )
         )
-        .order_by("overdue_first", "decision_due_at", "pk")[:LIST_LIMIT]
+        .order_by("overdue_first", "decision_due_at", "pk")
     )
 
 
