@@ -71,10 +71,10 @@ def _referral_section(user, now) -> ReferralSection:
     if departments:
         # The worklist's order, filtered and cut in the database: a busy department has hundreds open.
         to_decide = referral_selectors.worklist(organisation_ids=departments, now=now, awaiting_decision=True)
-        section.to_decide = list(to_decide[:SECTION_LIMIT])
+        section.to_decide = referral_selectors.referral_rows(to_decide[:SECTION_LIMIT])
         section.to_decide_count = to_decide.count()
     if practices:
-        section.awaiting_practice = list(
+        section.awaiting_practice = referral_selectors.referral_rows(
             referral_selectors.practice_overview(user, in_dialogue=True)[:SECTION_LIMIT]
         )
     if departments or practices:

@@ -21,6 +21,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.urls import reverse
 from django.utils import timezone
 
 from portal.accounts.models import HealthCouncilArea, Organisation
@@ -43,20 +44,25 @@ from .models import (
 # (handovers to acknowledge) stay short by nature and are capped here.
 LIST_LIMIT = 200
 # What a row of the referral lists shows (templates/referrals/_rows.html): the subject, the
-# practice or destination, who must act, the holder and the booked time. Nothing else is joined
-# (not the author, not the booked time's resource) and the long columns are left in the database.
-_ROW_RELATED = (
-    "practice",
-    "destination__parent",
-    "responsible_organisation__parent",
-    "symptom_package",
-    "booking__slot",
-)
+# practice or destination, who must act, the holder and the booked time. Nothing else is read
+# (not the author, not the booked time's resource) and the long columns stay in the database.
+# The organisations come in a second query (referral_rows): joined, the five copies of the
+# organisation table made PostgreSQL spend more time planning the query than running it.
+_ROW_RELATED = ("symptom_package", "booking__slot")
+_ROW_ORGANISATIONS = ("practice", "destination", "responsible_organisation")
 _ROW_DEFERRED = (
     "clinical_text",
     "checklist_ticked",
     "symptom_package__checklist",
     "booking__cancellation_reason",
+)
+_DETAIL_RELATED = (
+    "practice",
+    "author",
+    "destination__parent",
+    "responsible_organisation__parent",
+    "symptom_package",
+    "booking__slot__resource",
 )
 # The subacute promise (services.SUBACUTE_WINDOW; repeated here as reads do not import writes).
 SUBACUTE_HOURS = 72
@@ -65,9 +71,9 @@ REBOOK_DAYS = 14
 
 
 def referral_for_view(*, public_id) -> QuerySet[Referral]:
-    return Referral.objects.select_related(
-        *_ROW_RELATED, "author", "booking__slot__resource", "patient", "dialogue_thread"
-    ).filter(public_id=public_id)
+    return Referral.objects.select_related(*_DETAIL_RELATED, "patient", "dialogue_thread").filter(
+        public_id=public_id
+    )
 
 
 def gp_practices(user) -> list[Organisation]:
@@ -101,6 +107,28 @@ def receiving_organisations(user) -> list[Organisation]:
 
 def _rows(queryset: QuerySet[Referral]) -> QuerySet[Referral]:
     return queryset.select_related(*_ROW_RELATED).defer(*_ROW_DEFERRED)
+
+
+def referral_rows(referrals) -> list[Referral]:
+    """A page of a referral list made ready to show: its organisations (with their hospitals)
+    read in one query, each referral's address as ``list_url`` and its state's label as
+    ``state_label``. Two queries in all.
+
+    The address is the reversed URL of a placeholder with the id put in, and the labels are
+    translated once per page: per row, ``{% url %}`` and ``get_state_display`` were a fifth of
+    the rendering time of a page of 50."""
+    rows = list(referrals)
+    ids = {getattr(row, f"{name}_id") for row in rows for name in _ROW_ORGANISATIONS}
+    organisations = Organisation.objects.select_related("parent").in_bulk(ids) if ids else {}
+    placeholder = "00000000-0000-0000-0000-000000000000"
+    pattern = reverse("referrals:referral", kwargs={"public_id": placeholder})
+    labels = {value: str(label) for value, label in Referral.State.choices}
+    for row in rows:
+        for name in _ROW_ORGANISATIONS:
+            setattr(row, name, organisations[getattr(row, f"{name}_id")])
+        row.list_url = pattern.replace(placeholder, str(row.public_id))
+        row.state_label = labels[row.state]
+    return rows
 
 
 def practice_overview(user, *, in_dialogue: bool = False) -> QuerySet[Referral]:

@@ -95,7 +95,7 @@ def overview(request):
         request,
         "referrals/overview.html",
         {
-            "rows": page.object_list,
+            "rows": selectors.referral_rows(page.object_list),
             "page_obj": page,
             "now": timezone.now(),
             "handovers": selectors.handovers_awaiting(practice_ids),
@@ -119,7 +119,7 @@ def worklist(request, central: bool = False):
         request,
         "referrals/worklist.html",
         {
-            "rows": page.object_list,
+            "rows": selectors.referral_rows(page.object_list),
             "page_obj": page,
             "handovers": selectors.handovers_awaiting(ids),
             "departments": departments,
