@@ -29,7 +29,7 @@ from portal.accounts.roles import CLINICIAN_ROLES, DISTRIBUTOR_ROLES, Role
 from portal.accounts.selectors import memberships_for_user
 from portal.bookings.models import Booking, Resource, Slot
 from portal.bookings.selectors import free_slots, slots_with_seats
-from portal.core.deadlines import reply_time_stats
+from portal.core.deadlines import reply_time_stats, working_days_between
 
 from .models import (
     AreaVisitation,
@@ -66,6 +66,10 @@ _DETAIL_RELATED = (
 )
 # The subacute promise (services.SUBACUTE_WINDOW; repeated here as reads do not import writes).
 SUBACUTE_HOURS = 72
+# A handover proposal nobody has acknowledged is announced again to the receiving side after
+# each such stretch of Danish working days (services.handover_reminders_send): until then the
+# proposer keeps a responsibility it may believe it has handed over.
+HANDOVER_REMINDER_WORKING_DAYS = 1
 # How far ahead a booked time may be moved: the patient may need a later day than 72 hours.
 REBOOK_DAYS = 14
 
@@ -215,6 +219,36 @@ def overdue_referrals(*, now: datetime) -> QuerySet[Referral]:
     return Referral.objects.filter(
         state__in=Referral.AWAITING_DECISION, decision_due_at__lt=now, overdue_notified_at__isnull=True
     )
+
+
+def reminder_round(*, since: datetime, at: datetime | None, every: int) -> int:
+    """Which reminder belongs to the moment ``at`` for something waiting since ``since``: 0 until
+    ``every`` Danish working days have passed, then 1, 2, ... one per further ``every``.
+
+    A reminder is due when the round at ``now`` is past the round of the last reminder; the
+    round also keys the e-mail, so two runs in the same round send one."""
+    if at is None:
+        return 0
+    return working_days_between(since, at) // every
+
+
+def handovers_due_a_reminder(*, now: datetime) -> list[int]:
+    """The open handover proposals whose next reminder is due (ids, oldest first).
+
+    N working days are at least N calendar days: the database narrows (handover_open_to_idx
+    holds only the open proposals), the calendar decides."""
+    every = HANDOVER_REMINDER_WORKING_DAYS
+    candidates = ResponsibilityHandover.objects.filter(
+        acknowledged_at__isnull=True,
+        withdrawn_at__isnull=True,
+        proposed_at__lte=now - timedelta(days=every),
+    ).order_by("proposed_at", "pk")
+    return [
+        pk
+        for pk, proposed_at, reminded_at in candidates.values_list("pk", "proposed_at", "reminded_at")
+        if reminder_round(since=proposed_at, at=now, every=every)
+        > reminder_round(since=proposed_at, at=reminded_at, every=every)
+    ]
 
 
 @dataclass
