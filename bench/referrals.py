@@ -13,8 +13,8 @@ encryption is the slow part of creating one), reused across referrals.
 
 Then it measures through Django's test client, logged in with a verified second factor,
 p50/p95 of /henvisninger/ (the GP overview) and /henvisninger/afdeling/ (the worklist),
-the selector alone beside each page (the rest is the view and the template), and the
-queries per request. The goal in issue 12: p95 ≤ 50 ms.
+first and tenth page of 50 rows, the selector alone beside each page (the rest is the view
+and the template), and the queries per request. The goal in issue 12: p95 ≤ 50 ms.
 
 Run with `make bench-referrals` (SQLite in a temporary file) or with DATABASE_URL pointing
 at an empty PostgreSQL database (a filled one is reused). BENCH_REFERRALS and BENCH_ROUNDS
@@ -60,6 +60,7 @@ from portal.referrals.models import (  # noqa: E402
     ResponsibilityPeriod,
     SymptomPackage,
 )
+from portal.referrals.views import PAGE_SIZE  # noqa: E402
 
 REFERRALS = int(os.environ.get("BENCH_REFERRALS", "500000"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "200"))
@@ -420,11 +421,15 @@ def main():
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"{'what':70} {'p50 ms':>8} {'p95 ms':>8} {'cpu p50':>8} {'cpu p95':>8} {'queries':>8}")
     for label, user, path, select in (
-        ("GP overview", gp, "/henvisninger/", lambda: selectors.practice_overview(gp)),
+        ("GP overview", gp, "/henvisninger/", lambda: list(selectors.practice_overview(gp)[:PAGE_SIZE])),
+        ("GP overview, page 10", gp, "/henvisninger/?side=10",
+         lambda: list(selectors.practice_overview(gp)[9 * PAGE_SIZE : 10 * PAGE_SIZE])),
         ("department worklist (busiest)", specialist, "/henvisninger/afdeling/",
-         lambda: selectors.worklist(organisation_ids=[busiest.pk])),
+         lambda: list(selectors.worklist(organisation_ids=[busiest.pk])[:PAGE_SIZE])),
+        ("department worklist (busiest), page 10", specialist, "/henvisninger/afdeling/?side=10",
+         lambda: list(selectors.worklist(organisation_ids=[busiest.pk])[9 * PAGE_SIZE : 10 * PAGE_SIZE])),
         ("central visitation worklist", visitator, "/henvisninger/central-visitation/",
-         lambda: selectors.worklist(organisation_ids=[central.pk], central=True)),
+         lambda: list(selectors.worklist(organisation_ids=[central.pk], central=True)[:PAGE_SIZE])),
     ):  # fmt: skip
         client = client_for(user)
         get_ok(client, path)

@@ -74,16 +74,14 @@ def _referral_section(user, now) -> ReferralSection:
     practices = referral_selectors.practice_ids(user)
     section = ReferralSection()
     if departments:
-        to_decide = [
-            r
-            for r in referral_selectors.worklist(organisation_ids=departments, now=now)
-            if r.state in r.AWAITING_DECISION
-        ]
-        section.to_decide, section.to_decide_count = to_decide[:SECTION_LIMIT], len(to_decide)
+        # The worklist's order, filtered and cut in the database: a busy department has hundreds open.
+        to_decide = referral_selectors.worklist(organisation_ids=departments, now=now, awaiting_decision=True)
+        section.to_decide = referral_selectors.referral_rows(to_decide[:SECTION_LIMIT])
+        section.to_decide_count = to_decide.count()
     if practices:
-        section.awaiting_practice = [
-            r for r in referral_selectors.practice_overview(user) if r.state == r.State.DIALOGUE
-        ][:SECTION_LIMIT]
+        section.awaiting_practice = referral_selectors.referral_rows(
+            referral_selectors.practice_overview(user, in_dialogue=True)[:SECTION_LIMIT]
+        )
     if departments or practices:
         section.handovers = referral_selectors.handovers_awaiting([*departments, *practices])[:SECTION_LIMIT]
     return section

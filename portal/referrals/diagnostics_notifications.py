@@ -62,3 +62,23 @@ def result_available(order) -> None:
             % {"organisation": order.department},
             order=order,
         )
+
+
+def result_reminder(order, *, round_: int) -> list:
+    """A result notice nobody in the practice has acknowledged: remind the ordering GP and the
+    practice's responsible person (its secretaries, else its clinicians), so that a GP on leave
+    does not leave the follow-up with nobody. Once per reminder round (the round is in the key)."""
+    people = [*_ordering_gps(order), *responsible_people(order.practice)]
+    with translation.override("da"):
+        _send(
+            key=f"result-reminder:{order.public_id}:{round_}",
+            users=people,
+            subject=_("Reminder: a result notice awaits follow-up"),
+            line=_(
+                "%(organisation)s has given a result notice on an investigation your practice ordered. "
+                "Nobody in the practice has acknowledged it yet."
+            )
+            % {"organisation": order.department},
+            order=order,
+        )
+    return people

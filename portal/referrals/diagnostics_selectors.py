@@ -21,6 +21,7 @@ from portal.core.deadlines import working_days_between
 
 from .diagnostics_rules import DEPARTMENT_ROLES, PRACTICE_ROLES
 from .models import InvestigationOrder, InvestigationOrderEvent, InvestigationType
+from .selectors import reminder_round
 
 State = InvestigationOrder.State
 LIST_LIMIT = 200
@@ -143,6 +144,22 @@ def overdue_result_notices(practice_ids, *, now: datetime | None = None) -> list
         .order_by("result_at", "pk")[:LIST_LIMIT]
     )
     return [order for order in candidates if is_result_overdue(order, now)]
+
+
+def result_notices_due_a_reminder(*, now: datetime) -> list[int]:
+    """The unacknowledged result notices whose next reminder is due (ids, oldest first): the
+    first when the notice becomes overdue, then one per further follow-up period."""
+    every = RESULT_FOLLOW_UP_WORKING_DAYS
+    candidates = InvestigationOrder.objects.filter(
+        state=InvestigationOrder.State.RESULT_AVAILABLE,
+        result_at__lte=now - timedelta(days=every),
+    ).order_by("result_at", "pk")
+    return [
+        pk
+        for pk, result_at, reminded_at in candidates.values_list("pk", "result_at", "result_reminded_at")
+        if reminder_round(since=result_at, at=now, every=every)
+        > reminder_round(since=result_at, at=reminded_at, every=every)
+    ]
 
 
 def order_for_view(*, public_id) -> QuerySet[InvestigationOrder]:

@@ -256,3 +256,36 @@ def investigation_result_acknowledge(
     _event(order, InvestigationOrderEvent.Kind.ACKNOWLEDGED, at=now, actor=actor, organisation=order.practice)
     _log(order, actor=actor, action=AccessLogEntry.Action.CHANGE, request=request)
     return order
+
+
+def result_reminders_send(*, now: datetime | None = None) -> int:
+    """Remind the ordering practice of each result notice it has left unacknowledged past the
+    follow-up working days, once per such period; returns how many were reminded.
+
+    One transaction per order, re-checked under a lock, so two runs at once, or twice in the
+    same round, send one e-mail. Run every few minutes (``manage.py referrals_remind``).
+    """
+    from .diagnostics_selectors import RESULT_FOLLOW_UP_WORKING_DAYS, result_notices_due_a_reminder
+    from .selectors import reminder_round
+
+    now = now or timezone.now()
+    every = RESULT_FOLLOW_UP_WORKING_DAYS
+    told = 0
+    for order_id in result_notices_due_a_reminder(now=now):
+        with transaction.atomic():
+            order = (
+                InvestigationOrder.objects.select_for_update(of=("self",))
+                .select_related("practice", "author", "department__parent")
+                .filter(pk=order_id, state=InvestigationOrder.State.RESULT_AVAILABLE)
+                .first()
+            )
+            if order is None:
+                continue
+            round_ = reminder_round(since=order.result_at, at=now, every=every)
+            if round_ <= reminder_round(since=order.result_at, at=order.result_reminded_at, every=every):
+                continue
+            order.result_reminded_at = now
+            order.save(update_fields=["result_reminded_at"])
+            notifications.result_reminder(order, round_=round_)
+            told += 1
+    return told

@@ -418,6 +418,8 @@ class ResponsibilityHandover(models.Model):
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     # A re-route or a new proposal withdraws an open one.
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # The last reminder to the receiving side while the proposal waits (``referrals_remind``).
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["proposed_at", "pk"]
@@ -581,6 +583,8 @@ class InvestigationOrder(models.Model):
     result_notice = models.TextField(_("result notice"), max_length=RESULT_NOTICE_MAX_LENGTH, blank=True)
     result_at = models.DateTimeField(_("result notice given"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("followed up"), null=True, blank=True)
+    # The last reminder to the practice while the result notice waits (``referrals_remind``).
+    result_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

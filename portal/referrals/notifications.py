@@ -126,3 +126,23 @@ def overdue(referral) -> list:
             referral=referral,
         )
     return people
+
+
+def handover_reminder(handover, *, round_: int) -> list:
+    """The receiving side has not acknowledged a proposed handover: tell its responsible people
+    again, once per reminder round (the round is in the key)."""
+    people = responsible_people(handover.to_organisation)
+    with translation.override("da"):
+        _send(
+            key=f"handover-reminder:{handover.pk}:{round_}",
+            users=people,
+            subject=_("Reminder: treatment responsibility awaits your acknowledgement"),
+            line=_(
+                "%(organisation)s has proposed to hand the treatment responsibility for a patient to "
+                "you and is waiting for your acknowledgement. Until you acknowledge it, "
+                "%(organisation)s keeps the responsibility."
+            )
+            % {"organisation": handover.from_organisation},
+            referral=handover.referral,
+        )
+    return people

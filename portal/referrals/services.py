@@ -782,3 +782,39 @@ def overdue_referrals_notify(*, now: datetime | None = None) -> int:
             )
             told += 1
     return told
+
+
+# --- Reminders ---------------------------------------------------------------------------------
+
+
+def handover_reminders_send(*, now: datetime | None = None) -> int:
+    """Remind the receiving side of each handover proposal it has left unacknowledged, once per
+    ``HANDOVER_REMINDER_WORKING_DAYS``; returns how many were reminded.
+
+    Like ``overdue_referrals_notify``: one transaction per proposal, re-checked under a lock, so
+    two runs at once, or twice in the same round, send one e-mail. Run every few minutes
+    (``manage.py referrals_remind``).
+    """
+    from .selectors import HANDOVER_REMINDER_WORKING_DAYS, handovers_due_a_reminder, reminder_round
+
+    now = now or timezone.now()
+    every = HANDOVER_REMINDER_WORKING_DAYS
+    told = 0
+    for handover_id in handovers_due_a_reminder(now=now):
+        with transaction.atomic():
+            handover = (
+                ResponsibilityHandover.objects.select_for_update(of=("self",))
+                .select_related("referral", "from_organisation__parent", "to_organisation__parent")
+                .filter(pk=handover_id, acknowledged_at__isnull=True, withdrawn_at__isnull=True)
+                .first()
+            )
+            if handover is None:
+                continue
+            round_ = reminder_round(since=handover.proposed_at, at=now, every=every)
+            if round_ <= reminder_round(since=handover.proposed_at, at=handover.reminded_at, every=every):
+                continue
+            handover.reminded_at = now
+            handover.save(update_fields=["reminded_at"])
+            notifications.handover_reminder(handover, round_=round_)
+            told += 1
+    return told

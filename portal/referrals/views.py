@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -68,22 +69,34 @@ def _referral_or_404(request, public_id, perm: str = "referrals.view_referral") 
 
 # --- Lists -------------------------------------------------------------------------------------
 
+# Rows per page of the GP overview and the worklists. Pages by offset (?side=2), as the
+# correspondence inbox does: a practice has about a thousand referrals and the busiest
+# department some hundreds open, so the offset stays small, and the worklist's order starts
+# with a computed "overdue first" that a keyset would have to repeat in its WHERE clause.
+PAGE_SIZE = 50
+
+
+def _page(request, queryset):
+    """The requested page; a page number out of range or not a number gives the nearest page."""
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("side"))
+
 
 @login_required
 @never_cache
 @require_GET
 def overview(request):
     """The GP's overview of the practice's referrals; a department's people are sent to the worklist."""
-    rows = selectors.practice_overview(request.user)
-    departments = selectors.receiving_organisations(request.user)
-    if not rows and not selectors.practice_ids(request.user) and departments:
-        return redirect("referrals:worklist")
     practice_ids = selectors.practice_ids(request.user)
+    departments = selectors.receiving_organisations(request.user)
+    if not practice_ids and departments:
+        return redirect("referrals:worklist")
+    page = _page(request, selectors.practice_overview(request.user))
     return render(
         request,
         "referrals/overview.html",
         {
-            "rows": rows,
+            "rows": selectors.referral_rows(page.object_list),
+            "page_obj": page,
             "now": timezone.now(),
             "handovers": selectors.handovers_awaiting(practice_ids),
             "can_refer": request.user.has_perm("referrals.add_referral"),
@@ -101,11 +114,13 @@ def worklist(request, central: bool = False):
         raise Http404
     ids = [d.pk for d in departments]
     now = timezone.now()
+    page = _page(request, selectors.worklist(organisation_ids=ids, now=now, central=central))
     return render(
         request,
         "referrals/worklist.html",
         {
-            "rows": selectors.worklist(organisation_ids=ids, now=now, central=central),
+            "rows": selectors.referral_rows(page.object_list),
+            "page_obj": page,
             "handovers": selectors.handovers_awaiting(ids),
             "departments": departments,
             "central": central,
