@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from portal.accounts.models import HealthCouncilArea, Organisation, Specialty
+from portal.accounts.models import HealthCouncilArea, Organisation, Specialty, User
 from portal.accounts.roles import Role
 from portal.accounts.selectors import memberships_for_user
 from portal.core.deadlines import reply_time_stats
@@ -186,9 +186,9 @@ class DashboardEntry:
         return f"{self.specialist_first_name or ''} {self.specialist_last_name or ''}".strip()
 
 
-# The columns of a DashboardEntry, in its order: the wide ones (template answers, a person's
-# whole account) are never read for a list.
-_ENTRY_COLUMNS = (
+# The conference's own columns a list reads, in DashboardEntry's order; the names of the
+# organisations and people come after them from two small queries (``_entries``).
+_OWN_COLUMNS = (
     "pk",
     "public_id",
     "kind",
@@ -205,14 +205,10 @@ _ENTRY_COLUMNS = (
     "requested_at",
     "accepted_at",
     "closed_at",
-    "practice__name",
-    "department__name",
-    "department__kind",
-    "department__parent__name",
-    "gp__first_name",
-    "gp__last_name",
-    "specialist__first_name",
-    "specialist__last_name",
+    "department_id",
+)
+_GP, _SPECIALIST, _PRACTICE, _DEPARTMENT = (
+    _OWN_COLUMNS.index(c) for c in ("gp_id", "specialist_id", "practice_id", "department_id")
 )
 
 
@@ -233,13 +229,52 @@ ACTIVE_LIMIT = 3 * DASHBOARD_LIMIT
 TASKS_PER_PAGE = 20
 
 
-def _entries(queryset: QuerySet[Conference], *extra: str) -> list[DashboardEntry]:
-    return [DashboardEntry(*row) for row in queryset.values_list(*_ENTRY_COLUMNS, *extra)]
+def _entries(*row_lists: list[tuple]) -> list[list[DashboardEntry]]:
+    """Rows of ``_OWN_COLUMNS`` (and the note flags of tasks) made entries, with the names of
+    their organisations and people read in two queries for all lists together.
+
+    Not joined into the conference queries: PostgreSQL spent more time planning the six-table
+    join (2-3 ms a query) than running it, and Django as long compiling it.
+    """
+    rows = [row for row_list in row_lists for row in row_list]
+    organisations = {
+        pk: (name, kind, parent)
+        for pk, name, kind, parent in Organisation.objects.filter(
+            pk__in={row[_PRACTICE] for row in rows} | {row[_DEPARTMENT] for row in rows}
+        ).values_list("pk", "name", "kind", "parent__name")
+    }
+    people_ids = {row[_GP] for row in rows} | {row[_SPECIALIST] for row in rows}
+    people_ids.discard(None)
+    people = (
+        {
+            pk: (first, last)
+            for pk, first, last in User.objects.filter(pk__in=people_ids).values_list(
+                "pk", "first_name", "last_name"
+            )
+        }
+        if people_ids
+        else {}
+    )
+    nobody = (None, None)
+
+    def entry(row: tuple) -> DashboardEntry:
+        department = organisations[row[_DEPARTMENT]]
+        return DashboardEntry(
+            *row[:_DEPARTMENT],
+            organisations[row[_PRACTICE]][0],
+            *department,
+            *people.get(row[_GP], nobody),
+            *people.get(row[_SPECIALIST], nobody),
+            *row[_DEPARTMENT + 1 :],
+        )
+
+    return [[entry(row) for row in row_list] for row_list in row_lists]
 
 
 def dashboard(user, *, task_page: int = 1) -> Dashboard:
-    """A user's open work in two queries whatever its size: the requested and open conferences
-    in one, sorted into three lists here, and one page of tasks (notes missing) in the other.
+    """A user's open work in four queries whatever its size: the requested and open conferences
+    in one, sorted into three lists here, one page of tasks (notes missing) in the other, and
+    the names of their organisations and people in two more (see ``_entries``).
 
     Closed conferences whose notes are written are not on the dashboard at all; a closed
     conference stays a task on both participants' dashboards until both the specialist's note
@@ -255,11 +290,25 @@ def dashboard(user, *, task_page: int = 1) -> Dashboard:
         involved |= Q(initiated_by=Initiator.HOSPITAL, gp__isnull=True, practice_id__in=practice_ids)
     # "-status": 'requested' sorts after 'open', so requests come first and are never the ones
     # the limit cuts off.
-    active = _entries(
-        Conference.objects.filter(involved, status__in=(Status.REQUESTED, Status.OPEN)).order_by(
-            "-status", "-requested_at", "-pk"
-        )[:ACTIVE_LIMIT]
+    active_rows = list(
+        Conference.objects.filter(involved, status__in=(Status.REQUESTED, Status.OPEN))
+        .order_by("-status", "-requested_at", "-pk")
+        .values_list(*_OWN_COLUMNS)[:ACTIVE_LIMIT]
     )
+    task_page = max(task_page, 1)
+    start = (task_page - 1) * TASKS_PER_PAGE
+    # One row past the page tells whether there is a next one, without counting them all.
+    task_rows = list(
+        _with_note_flags(Conference.objects)
+        .filter(
+            Q(specialist=user) | Q(gp=user),
+            Q(has_note=False) | Q(has_resume=False),
+            status=Status.CLOSED,
+        )
+        .order_by("closed_at", "pk")
+        .values_list(*_OWN_COLUMNS, "has_note", "has_resume")[start : start + TASKS_PER_PAGE + 1]
+    )
+    active, page = _entries(active_rows, task_rows)
 
     def waiting_for(c: DashboardEntry) -> bool:
         if c.initiated_by == Initiator.PRACTICE:
@@ -273,22 +322,6 @@ def dashboard(user, *, task_page: int = 1) -> Dashboard:
         (c for c in active if c.status == Status.OPEN and user.pk in (c.gp_id, c.specialist_id)),
         key=lambda c: (c.accepted_at, c.pk),
         reverse=True,
-    )
-    task_page = max(task_page, 1)
-    start = (task_page - 1) * TASKS_PER_PAGE
-    # One row past the page tells whether there is a next one, without counting them all.
-    window = _with_note_flags(Conference.objects).filter(
-        Q(specialist=user) | Q(gp=user),
-        Q(has_note=False) | Q(has_resume=False),
-        status=Status.CLOSED,
-    )
-    window = window.order_by("closed_at", "pk").values("pk")[start : start + TASKS_PER_PAGE + 1]
-    # The page is chosen first and the names joined to its rows only: joined before the limit,
-    # PostgreSQL hashed the whole user table for a GP's hundred closed conferences.
-    page = _entries(
-        _with_note_flags(Conference.objects.filter(pk__in=window)).order_by("closed_at", "pk"),
-        "has_note",
-        "has_resume",
     )
     return Dashboard(
         waiting_for_me=waiting[:DASHBOARD_LIMIT],

@@ -53,17 +53,18 @@ def _fresh(user):
 
 
 @pytest.mark.parametrize("who", ["gp", "specialist"])
-def test_the_dashboard_selector_is_three_queries_for_1_or_20_conferences(django_assert_num_queries, who):
+def test_the_dashboard_selector_is_five_queries_for_1_or_20_conferences(django_assert_num_queries, who):
     w = world()
     on_duty(w)
     _conferences(w, 1)
     user = _fresh(getattr(w, who))
-    # The memberships once, the requested and open conferences, one page of tasks.
-    with django_assert_num_queries(3):
+    # The memberships once, the requested and open conferences, one page of tasks, then the
+    # names of their organisations and of their people.
+    with django_assert_num_queries(5):
         selectors.dashboard(user)
     _conferences(w, 20, start=1)
     user = _fresh(getattr(w, who))
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(5):
         board = selectors.dashboard(user)
     assert board.waiting_for_me and board.open and board.tasks
     assert bool(board.sent) == (who == "gp")  # the GP's own requests, not yet accepted
