@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "portal.conferences",
     "portal.bookings",
     "portal.referrals",
+    "portal.stays",
     "content",
     "search",
     "django_tasks",
