@@ -172,7 +172,7 @@ PATIENT_AREA_PREFIXES = [
     "/korrespondance/",
     "/konferencer/",
     "/henvisninger/",
-    "/ophold/",
+    "/fokuserede-ophold/",
     "/admin/adgangslog/",
 ]
 
