@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install assets migrate demo check lint format messages lock bench bench-search bench-correspondence bench-conferences bench-bookings bench-referrals clean audit
+.PHONY: run test install assets migrate demo check lint format messages lock bench bench-search bench-correspondence bench-conferences bench-bookings bench-referrals bench-stays clean audit
 
 # The task worker (search indexing, e-mail outbox) runs beside the web server and stops with it.
 # Links in e-mails point at the address this server really answers on.
@@ -106,6 +106,11 @@ bench-bookings: install assets
 # BENCH_REFERRALS and BENCH_ROUNDS scale it down.
 bench-referrals: install assets
 	$(PY) bench/referrals.py
+
+# The focused-stay matching proposal for a national year (1,500 trainees, 1,800 practices, 52 weeks):
+# build and solve time, status, assigned count, objective, bound and gap; no database.
+bench-stays: install
+	$(PY) bench/stays.py
 
 # Search p50/p95 and indexing rate on generated documents; set OPENSEARCH_URL to include the engine.
 bench-search: install assets
