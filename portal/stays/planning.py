@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from portal.accounts.models import Region, User
 
@@ -78,7 +79,7 @@ def region_problem(*, region: Region, today: date | None = None, time_limit_s: f
     today = today or timezone.localdate()
     needs = list(
         StayNeed.objects.filter(region=region, state=StayNeed.State.OPEN)
-        .select_related("department")
+        .select_related("department", "trainee")
         .prefetch_related("preferred_areas")
     )
     offers = list(
@@ -147,6 +148,16 @@ def matching_run(*, actor: User, region: Region, time_limit_s: float = MATCHING_
     )
 
 
+def _infeasible_message(infeasible, needs) -> str:
+    # The solver names the other needs of a pin conflict by id; the coordinator knows them by name.
+    from .matching import REASON_MESSAGES, REASON_PIN_CONFLICT
+
+    if infeasible.reason == REASON_PIN_CONFLICT and infeasible.related_need_ids:
+        names = ", ".join(needs[r].trainee.get_full_name() for r in infeasible.related_need_ids if r in needs)
+        return gettext(REASON_MESSAGES[REASON_PIN_CONFLICT]) % {"needs": names}
+    return infeasible.message
+
+
 @transaction.atomic
 def _store(*, actor, region, started_at, proposal, needs, offers) -> MatchingRun:
     Assignment.objects.filter(run__region=region, state=Assignment.State.PROPOSED).update(
@@ -164,7 +175,12 @@ def _store(*, actor, region, started_at, proposal, needs, offers) -> MatchingRun
         needs_count=len(needs),
         offers_count=len(offers),
         infeasible=[
-            {"need": str(needs[i.need_id].public_id), "reason": i.reason, "message": i.message}
+            {
+                "need": str(needs[i.need_id].public_id),
+                "reason": i.reason,
+                "message": _infeasible_message(i, needs),
+                "related": [str(needs[r].public_id) for r in i.related_need_ids if r in needs],
+            }
             for i in proposal.unassigned
             if i.need_id in needs
         ],
