@@ -25,6 +25,7 @@ from portal.core.view_errors import service_call
 from . import planning, selectors, services
 from .forms import DeclineForm, NeedForm, ObjectiveForm, OfferForm, PairRuleForm, PeriodForm
 from .models import Assignment, HostOffer, LearningObjective, PairRule, StayNeed
+from .rules import is_stay_host, is_stay_trainee
 from .scope import gp_practice_ids, trainee_departments
 
 
@@ -359,6 +360,10 @@ def stay_confirm(request, public_id, side: str):
 @require_POST
 def stay_decline(request, public_id, side: str):
     stay = _stay_or_404(request, public_id)
+    # Who may not decline for this side gets 404 before the form is read: no 400 that tells.
+    party = {"practice": is_stay_host, "trainee": is_stay_trainee}[side]
+    if not (request.user.has_perm("stays.decline_assignment", stay) and party(request.user, stay)):
+        raise Http404
     form = DeclineForm(request.POST)
     if form.is_valid():
         with service_call(form) as call:
