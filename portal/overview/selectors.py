@@ -12,6 +12,7 @@ from portal.conferences import selectors as conference_selectors
 from portal.correspondence import selectors as correspondence_selectors
 from portal.correspondence.selectors import Box
 from portal.referrals import selectors as referral_selectors
+from portal.stays import selectors as stay_selectors
 
 SECTION_LIMIT = 5
 
@@ -35,6 +36,20 @@ class ReferralSection:
 
 
 @dataclass
+class StaySection:
+    """Focused stays: published stays awaiting my answer (trainee or host GP), and for a
+    coordinator the needs awaiting a practice in each region."""
+
+    awaiting_answer: list = field(default_factory=list)
+    awaiting_answer_count: int = 0
+    regions: list = field(default_factory=list)
+
+    @property
+    def shown(self) -> bool:
+        return bool(self.awaiting_answer or self.regions)
+
+
+@dataclass
 class Overview:
     awaiting_me: ThreadSection
     overdue: ThreadSection
@@ -42,6 +57,7 @@ class Overview:
     closed: ThreadSection
     conferences: conference_selectors.Dashboard
     referrals: ReferralSection
+    stays: StaySection
 
 
 def _thread_section(user, box: str, count: int, now) -> ThreadSection:
@@ -61,6 +77,14 @@ def overview(user, *, now=None) -> Overview:
         closed=_thread_section(user, Box.CLOSED, counts[Box.CLOSED], now),
         conferences=conference_selectors.dashboard(user),
         referrals=_referral_section(user, now),
+        stays=_stay_section(user),
+    )
+
+
+def _stay_section(user) -> StaySection:
+    rows, count = stay_selectors.stays_awaiting_answer(user, limit=SECTION_LIMIT)
+    return StaySection(
+        awaiting_answer=rows, awaiting_answer_count=count, regions=stay_selectors.open_needs_by_region(user)
     )
 
 
@@ -94,4 +118,5 @@ def waiting_count(user, *, now=None) -> int:
         practice_ids=referral_selectors.practice_ids(user),
     )
     own_tasks = sum(1 for task in board.tasks if task.own_note_missing(user.pk))
-    return counts[Box.AWAITING_ME] + len(board.waiting_for_me) + own_tasks + referrals
+    stays = stay_selectors.stays_awaiting_answer_count(user)
+    return counts[Box.AWAITING_ME] + len(board.waiting_for_me) + own_tasks + referrals + stays

@@ -7,12 +7,12 @@ Every list is a fixed number of queries whatever the number of needs, offers and
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from portal.accounts.models import Region, Specialty, User
 
 from .models import Assignment, HostOffer, HostPeriod, LearningObjective, MatchingRun, PairRule, StayNeed
-from .scope import coordinator_region_ids, gp_practice_ids
+from .scope import coordinator_region_ids, gp_practice_ids, is_trainee
 
 CALENDAR_MAX_WEEKS = 60
 
@@ -220,3 +220,48 @@ def week_calendar(assignments: list[Assignment]) -> Calendar:
             row.cells[index].append(a)
     ordered = sorted(rows.values(), key=lambda r: r.offer.practice.name)
     return Calendar(weeks=weeks, rows=ordered, truncated=truncated)
+
+
+# --- Mit overblik ---------------------------------------------------------------------------
+
+
+def _awaiting_answer_filter(user: User):
+    practices = gp_practice_ids(user)
+    condition = Q(need__trainee=user, trainee_confirmed_at__isnull=True)
+    if practices:
+        condition |= Q(offer__practice_id__in=practices, practice_confirmed_at__isnull=True)
+    return Q(state=Assignment.State.PUBLISHED) & condition
+
+
+def _takes_part(user: User) -> bool:
+    # Without a trainee or GP membership nothing can await the user: no query at all.
+    return bool(gp_practice_ids(user)) or is_trainee(user)
+
+
+def stays_awaiting_answer(user: User, *, limit: int) -> tuple[list[Assignment], int]:
+    """Published stays the user (as trainee or GP of the host) has not yet answered, and how many."""
+    if not _takes_part(user):
+        return [], 0
+    rows = Assignment.objects.filter(_awaiting_answer_filter(user))
+    shown = list(rows.select_related(*_ASSIGNMENT_RELATED).order_by("starts_on", "pk")[:limit])
+    return shown, rows.count()
+
+
+def stays_awaiting_answer_count(user: User) -> int:
+    if not _takes_part(user):
+        return 0
+    return Assignment.objects.filter(_awaiting_answer_filter(user)).count()
+
+
+def open_needs_by_region(user: User) -> list[tuple[Region, int]]:
+    """For a coordinator: each region and its needs awaiting a practice."""
+    ids = coordinator_region_ids(user)
+    if not ids:
+        return []
+    counts = dict(
+        StayNeed.objects.filter(region_id__in=ids, state=StayNeed.State.OPEN)
+        .values("region_id")
+        .annotate(n=Count("pk"))
+        .values_list("region_id", "n")
+    )
+    return [(region, counts.get(region.pk, 0)) for region in Region.objects.filter(pk__in=ids)]
