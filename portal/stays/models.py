@@ -25,6 +25,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import HealthCouncilArea, Organisation, Region, Specialty
+from portal.accounts.roles import Role
 
 NOTES_MAX_LENGTH = 2_000
 REASON_MAX_LENGTH = 1_000
@@ -60,6 +61,11 @@ class RegionCoordinator(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.region}"
+
+    def clean(self):
+        super().clean()
+        if self.user_id and not self.user.memberships.filter(role=Role.TRAINING_COORDINATOR).exists():
+            raise ValidationError({"user": _("Only a training coordinator coordinates a region.")})
 
 
 class SiteLocation(models.Model):

@@ -214,3 +214,22 @@ def test_a_need_cannot_start_in_the_past():
             actor=w.trainee, department=w.department, specialty=w.department.specialty,
             earliest_start=today - timedelta(days=1), latest_end=today + timedelta(weeks=6),
         )  # fmt: skip
+
+
+def test_only_a_training_coordinator_is_named_for_a_region():
+    from portal.stays.models import RegionCoordinator
+
+    w = world()
+    with pytest.raises(ValidationError):
+        RegionCoordinator(user=w.gp, region=w.region).full_clean()
+    RegionCoordinator(user=w.hospital_coordinator, region=w.other_region).full_clean()
+
+
+def test_administrators_name_regions_in_the_admin(client):
+    from tests.accounts.factories import UserFactory
+    from tests.accounts.login import verified_login
+
+    world()
+    verified_login(client, UserFactory(is_superuser=True, is_staff=True))
+    assert client.get("/admin/snippets/stays/regioncoordinator/").status_code == 200
+    assert client.get("/admin/snippets/stays/sitelocation/").status_code == 200
