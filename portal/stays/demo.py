@@ -146,7 +146,15 @@ def demo_stays_load() -> int:
             row=(name, yder, first, last, kind, slugs, lat, lon, address, notes),
         )
     for index, (first, last, slug, start_in, window, length) in enumerate(TRAINEES):
-        department = Organisation.objects.get(parent=hospital, specialty__slug=slug)
+        # The first department of the specialty is the one the accounts demo made (other demos
+        # add clinics of the same specialty to the hospital).
+        department = (
+            Organisation.objects.filter(
+                parent=hospital, specialty__slug=slug, kind=Organisation.Kind.DEPARTMENT
+            )
+            .order_by("pk")
+            .first()
+        )
         person = trainee
         if first is not None:
             person = _offline_user(f"hu{index}.ophold@samspil.test", first, last, "Hoveduddannelseslæge")

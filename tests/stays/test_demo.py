@@ -4,6 +4,8 @@ import pytest
 
 from portal.accounts.demo import demo_organisations_load, demo_users_load
 from portal.accounts.models import Region, User
+from portal.referrals.demo import demo_referrals_load
+from portal.referrals.diagnostics_demo import demo_diagnostics_load
 from portal.stays import planning
 from portal.stays.demo import demo_stays_load
 from portal.stays.models import HostOffer, LearningObjective, StayNeed
@@ -13,6 +15,9 @@ pytestmark = pytest.mark.django_db
 
 def test_the_demo_coordinator_has_a_region_to_match_and_the_demo_loads_twice():
     demo_users_load(demo_organisations_load())
+    # The other demos add clinics of the same specialties to the hospital first, as make run does.
+    demo_referrals_load()
+    demo_diagnostics_load()
     first = demo_stays_load()
     assert first == demo_stays_load() == 8
     assert HostOffer.objects.count() == 6 and LearningObjective.objects.count() >= 18
