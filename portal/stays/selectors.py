@@ -265,3 +265,30 @@ def open_needs_by_region(user: User) -> list[tuple[Region, int]]:
         .values_list("region_id", "n")
     )
     return [(region, counts.get(region.pk, 0)) for region in Region.objects.filter(pk__in=ids)]
+
+
+# --- Calendars and exports ------------------------------------------------------------------
+
+_FEED_RELATED = (*_ASSIGNMENT_RELATED, "offer__supervisor")
+_SHOWN_STATES = (*Assignment.HOLDING, Assignment.State.DECLINED)
+
+
+def stays_of_user(user: User) -> list[Assignment]:
+    """The published stays a user takes part in: as the trainee or as a GP of the host practice."""
+    condition = Q(need__trainee=user)
+    practices = gp_practice_ids(user)
+    if practices:
+        condition |= Q(offer__practice_id__in=practices)
+    return list(
+        Assignment.objects.filter(condition, state__in=_SHOWN_STATES)
+        .select_related(*_FEED_RELATED)
+        .order_by("starts_on", "pk")
+    )
+
+
+def region_stays(region: Region) -> list[Assignment]:
+    return list(
+        Assignment.objects.filter(need__region=region, state__in=_SHOWN_STATES)
+        .select_related(*_FEED_RELATED)
+        .order_by("starts_on", "pk")
+    )

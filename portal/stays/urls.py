@@ -12,6 +12,7 @@ app_name = "stays"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("kalender.ics", views.my_calendar, name="my_calendar"),
     path("behov/ny/", views.need_new, name="need_new"),
     path("behov/<uuid:public_id>/", views.need_detail, name="need"),
     path("behov/<uuid:public_id>/traek-tilbage/", views.need_withdraw, name="need_withdraw"),
@@ -20,6 +21,7 @@ urlpatterns = [
     path("tilbud/<uuid:public_id>/perioder/", views.period_add, name="period_add"),
     path("tilbud/<uuid:public_id>/perioder/<int:period_id>/slet/", views.period_remove, name="period_remove"),
     path("ophold/<uuid:public_id>/", views.stay_detail, name="stay"),
+    path("ophold/<uuid:public_id>/kalender.ics", views.stay_calendar, name="stay_calendar"),
     path(
         "ophold/<uuid:public_id>/bekraeft/praksis/",
         views.stay_confirm,
@@ -45,6 +47,8 @@ urlpatterns = [
         name="decline_trainee",
     ),
     path("koordinering/<slug:region>/", views.region, name="region"),
+    path("koordinering/<slug:region>/ophold.csv", views.region_export, {"kind": "csv"}, name="export_csv"),
+    path("koordinering/<slug:region>/ophold.xlsx", views.region_export, {"kind": "xlsx"}, name="export_xlsx"),
     path("koordinering/<slug:region>/matchning/", views.region_match, name="match"),
     path("koordinering/<slug:region>/regler/", views.rule_add, name="rule_add"),
     path("koordinering/<slug:region>/regler/<int:rule_id>/slet/", views.rule_remove, name="rule_remove"),

@@ -9,9 +9,10 @@ answers 404 to anyone who does not coordinate it.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -20,9 +21,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from portal.accounts.access import object_for_user_or_404
 from portal.accounts.models import HealthCouncilArea, Membership, Specialty, User
 from portal.accounts.roles import Role
+from portal.core.ical import ics_response
 from portal.core.view_errors import service_call
 
-from . import planning, selectors, services
+from . import exports, planning, selectors, services
 from .forms import DeclineForm, NeedForm, ObjectiveForm, OfferForm, PairRuleForm, PeriodForm
 from .models import Assignment, HostOffer, LearningObjective, PairRule, StayNeed
 from .rules import is_stay_host, is_stay_trainee
@@ -559,3 +561,49 @@ def objective_toggle(request, specialty: str, objective_id: int):
     services.objective_set_active(actor=request.user, objective=objective, is_active=not objective.is_active)
     messages.success(request, _("The learning objective is updated."))
     return redirect(reverse("stays:objectives_for", kwargs={"specialty": specialty}))
+
+
+# --- Calendars and exports ------------------------------------------------------------------
+
+
+@login_required
+@never_cache
+@require_GET
+def my_calendar(request):
+    """The user's own stays, as trainee or host GP, as an .ics download."""
+    body = exports.stays_ics(
+        selectors.stays_of_user(request.user),
+        name=_("My focused stays"),
+        page_url=lambda stay: request.build_absolute_uri(_stay_url(stay)),
+    )
+    return ics_response(body, filename="fokuserede-ophold.ics")
+
+
+@login_required
+@never_cache
+@require_GET
+def stay_calendar(request, public_id):
+    stay = _stay_or_404(request, public_id)
+    body = exports.stays_ics(
+        [stay], name=_("Focused stay"), page_url=lambda s: request.build_absolute_uri(_stay_url(s))
+    )
+    return ics_response(body, filename="fokuseret-ophold.ics")
+
+
+@login_required
+@never_cache
+@require_GET
+def region_export(request, region: str, kind: str):
+    the_region = _region_or_404(request, region)
+    stays = selectors.region_stays(the_region)
+    filename = f"fokuserede-ophold-{the_region.slug}-{timezone.localdate():%Y-%m-%d}.{kind}"
+    if kind == "csv":
+        response = HttpResponse(exports.stays_csv(stays), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            exports.stays_xlsx(stays, title=the_region.name),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
