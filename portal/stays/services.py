@@ -111,6 +111,8 @@ def period_add(*, actor: User, offer: HostOffer, starts_on: date, ends_on: date,
         raise ValidationError({"ends_on": _("A period must hold at least one whole week, Monday to Friday.")})
     if starts_on < timezone.localdate():
         raise ValidationError({"starts_on": _("A period cannot start in the past.")})
+    if (starts_on - timezone.localdate()).days > PLANNING_HORIZON_DAYS:
+        raise ValidationError({"starts_on": _("Stays are planned at most two years ahead.")})
     period.save()
     return period
 
@@ -152,6 +154,8 @@ def need_register(
     today = timezone.localdate()
     if earliest_start < today:
         raise ValidationError({"earliest_start": _("The window cannot start in the past.")})
+    if (earliest_start - today).days > PLANNING_HORIZON_DAYS:
+        raise ValidationError({"earliest_start": _("Stays are planned at most two years ahead.")})
     if (latest_end - earliest_start).days > PLANNING_HORIZON_DAYS:
         raise ValidationError({"latest_end": _("The window can be at most two years long.")})
     # The stay runs Monday to Friday: the window must hold length_weeks whole weeks.

@@ -84,6 +84,7 @@ def test_a_trainee_registers_a_need_with_objectives(client):
         {"preferred_practice_types": ["castle"]},
         {"notes": "x" * 50_000},
         {"earliest_start": "2020-01-06"},
+        {"earliest_start": "9999-12-27", "latest_end": "9999-12-31", "length_weeks": "1"},
     ],
 )
 def test_hostile_need_input_is_a_danish_400_and_saves_nothing(client, change):
@@ -135,6 +136,7 @@ def test_a_gp_offers_places_and_adds_periods(client):
         {"starts_on": monday, "ends_on": monday + timedelta(days=25), "capacity": 0},
         {"starts_on": monday, "ends_on": monday + timedelta(days=25), "capacity": 99999999999999},
         {"starts_on": "i går", "ends_on": monday, "capacity": 1},
+        {"starts_on": "9999-12-20", "ends_on": "9999-12-31", "capacity": 1},
     ):
         response = client.post(url, bad)
         assert response.status_code == 400, bad
