@@ -7,6 +7,8 @@ the rules: anyone outside gets 404, superusers included. A region is addressed b
 answers 404 to anyone who does not coordinate it.
 """
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -438,8 +440,6 @@ def rule_add(request, region: str):
 
 
 def _is_uuid(value: str) -> bool:
-    import uuid
-
     try:
         uuid.UUID(value)
     except ValueError:
