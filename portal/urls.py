@@ -20,6 +20,7 @@ urlpatterns = [
     path("konferencer/", include("portal.conferences.urls")),
     path("tider/", include("portal.bookings.urls")),
     path("henvisninger/", include("portal.referrals.urls")),
+    path("fokuserede-ophold/", include("portal.stays.urls")),
 ]
 
 if settings.OIDC_ENABLED:

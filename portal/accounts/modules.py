@@ -7,16 +7,19 @@ inbox. The object rules still decide every read; this only decides what is offer
 
 from django.utils.functional import SimpleLazyObject
 
-from .roles import CLINICIAN_ROLES, DISTRIBUTOR_ROLES
+from .roles import CLINICIAN_ROLES, DISTRIBUTOR_ROLES, Role
 from .selectors import memberships_for_user
 
 CORRESPONDENCE, CONFERENCES, REFERRALS, BOOKINGS = "correspondence", "conferences", "referrals", "bookings"
+STAYS = "stays"
 
 MODULE_ROLES: dict[str, frozenset[str]] = {
     CORRESPONDENCE: CLINICIAN_ROLES | DISTRIBUTOR_ROLES,  # secretaries distribute the inbox
     CONFERENCES: CLINICIAN_ROLES,
     REFERRALS: CLINICIAN_ROLES | DISTRIBUTOR_ROLES,  # secretaries visitate and re-route
     BOOKINGS: CLINICIAN_ROLES | DISTRIBUTOR_ROLES,  # secretaries publish and book times
+    # Trainees ask for a stay, GPs' practices host one, coordinators match them.
+    STAYS: frozenset({Role.TRAINEE, Role.GP, Role.TRAINING_COORDINATOR}),
 }
 
 

@@ -13,6 +13,7 @@ from portal.conferences import selectors as conference_selectors
 from portal.correspondence import selectors as correspondence_selectors
 from portal.correspondence.selectors import Box
 from portal.referrals import selectors as referral_selectors
+from portal.stays import selectors as stay_selectors
 
 SECTION_LIMIT = 5
 
@@ -36,6 +37,20 @@ class ReferralSection:
 
 
 @dataclass
+class StaySection:
+    """Focused stays: published stays awaiting my answer (trainee or host GP), and for a
+    coordinator the needs awaiting a practice in each region."""
+
+    awaiting_answer: list = field(default_factory=list)
+    awaiting_answer_count: int = 0
+    regions: list = field(default_factory=list)
+
+    @property
+    def shown(self) -> bool:
+        return bool(self.awaiting_answer or self.regions)
+
+
+@dataclass
 class Overview:
     awaiting_me: ThreadSection
     overdue: ThreadSection
@@ -43,6 +58,7 @@ class Overview:
     closed: ThreadSection
     conferences: conference_selectors.Dashboard
     referrals: ReferralSection
+    stays: StaySection
     editing: content_selectors.EditorOverview | None = None  # editors only: the knowledge base
 
 
@@ -63,9 +79,20 @@ def overview(user, *, now=None) -> Overview:
         closed=_thread_section(user, Box.CLOSED, counts[Box.CLOSED], now),
         conferences=conference_selectors.dashboard(user),
         referrals=_referral_section(user, now),
-        editing=content_selectors.editor_overview(user)
-        if user.has_perm("wagtailadmin.access_admin")
-        else None,
+        stays=_stay_section(user),
+        editing=_editing(user),
+    )
+
+
+def _editing(user):
+    """The knowledge base's work for those who edit it (the Wagtail admin's users)."""
+    return content_selectors.editor_overview(user) if user.has_perm("wagtailadmin.access_admin") else None
+
+
+def _stay_section(user) -> StaySection:
+    rows, count = stay_selectors.stays_awaiting_answer(user, limit=SECTION_LIMIT)
+    return StaySection(
+        awaiting_answer=rows, awaiting_answer_count=count, regions=stay_selectors.open_needs_by_region(user)
     )
 
 
@@ -95,4 +122,5 @@ def waiting_count(user, *, now=None) -> int:
         department_ids=[d.pk for d in referral_selectors.receiving_organisations(user)],
         practice_ids=referral_selectors.practice_ids(user),
     )
-    return counts[Box.AWAITING_ME] + conference_selectors.waiting_count(user) + referrals
+    stays = stay_selectors.stays_awaiting_answer_count(user)
+    return counts[Box.AWAITING_ME] + conference_selectors.waiting_count(user) + referrals + stays

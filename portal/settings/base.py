@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "portal.conferences",
     "portal.bookings",
     "portal.referrals",
+    "portal.stays",
     "content",
     "search",
     "django_tasks",
@@ -172,7 +173,7 @@ PATIENT_AREA_PREFIXES = [
     "/korrespondance/",
     "/konferencer/",
     "/henvisninger/",
-    "/ophold/",
+    "/fokuserede-ophold/",
     "/admin/adgangslog/",
 ]
 

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from portal.accounts.models import Organisation
-from portal.accounts.modules import BOOKINGS, CONFERENCES, CORRESPONDENCE, REFERRALS, user_modules
+from portal.accounts.modules import BOOKINGS, CONFERENCES, CORRESPONDENCE, REFERRALS, STAYS, user_modules
 from portal.accounts.roles import Role
 from tests.accounts.login import verified_login
 
@@ -38,10 +38,11 @@ def people():
 
 
 def test_each_role_works_in_its_modules(people):
-    assert user_modules(people["gp"]) == EVERY
+    assert user_modules(people["gp"]) == EVERY | {STAYS}  # her practice may host a trainee
     assert user_modules(people["specialist"]) == EVERY
     assert user_modules(people["secretary"]) == EVERY - {CONFERENCES}
-    for who in ("coordinator", "consultant", "editor", "nobody"):
+    assert user_modules(people["coordinator"]) == {STAYS}
+    for who in ("consultant", "editor", "nobody"):
         assert user_modules(people[who]) == frozenset(), who
 
 
@@ -54,7 +55,7 @@ def test_the_header_offers_only_the_roles_modules(client, people):
     html = client.get("/konto/").content.decode()
     for href in ("/korrespondance/", "/konferencer/", "/henvisninger/", "/tider/"):
         assert f'href="{href}"' not in html
-    assert 'href="/overblik/"' in html and 'href="/konto/"' in html
+    assert 'href="/overblik/"' in html and 'href="/konto/"' in html and 'href="/fokuserede-ophold/"' in html
 
 
 def test_an_overview_without_modules_points_to_the_knowledge_base(client, people):

@@ -21,6 +21,7 @@ from portal.conferences.demo import demo_conferences_load
 from portal.correspondence.demo import demo_correspondence_load
 from portal.referrals.demo import demo_packages_load, demo_referrals_load
 from portal.referrals.diagnostics_demo import demo_diagnostics_load
+from portal.stays.demo import demo_stays_load
 
 DEMO_FOLDER = Path(__file__).resolve().parents[2] / "demo"
 
@@ -62,6 +63,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Demotider: {demo_bookings_load()} tider til booking")
             self.stdout.write(f"Demohenvisninger: {demo_referrals_load()} henvisninger")
             self.stdout.write(f"Demoundersøgelser: {demo_diagnostics_load()} bestillinger")
+            self.stdout.write(f"Fokuserede ophold: {demo_stays_load()} behov afventer en praksis")
         else:
             self.stdout.write("Demobrugere oprettes ikke med disse indstillinger.")
         self.stdout.write(f"Symptompakker: {demo_packages_load()}")

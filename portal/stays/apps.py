@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StaysConfig(AppConfig):
+    name = "portal.stays"
+    label = "stays"
+    verbose_name = _("Focused stays")
