@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from portal.accounts.access import object_for_user_or_404
 from portal.accounts.models import HealthCouncilArea, Membership, Specialty, User
 from portal.accounts.roles import Role
+from portal.accounts.selectors import memberships_for_user
 from portal.core.ical import ics_response
 from portal.core.view_errors import service_call
 
@@ -80,6 +81,9 @@ def home(request):
             "hosted": selectors.stays_hosted(user) if is_gp else [],
             "regions": regions,
             "has_a_part": is_trainee or is_gp or bool(regions),
+            # A coordinator whose regions nobody has named yet (an administrator does, in the admin).
+            "coordinator_without_region": not regions
+            and any(m.role == Role.TRAINING_COORDINATOR for m in memberships_for_user(user)),
         },
     )
 

@@ -280,3 +280,14 @@ def test_coordinators_keep_the_objectives(client):
     assert client.get(reverse("stays:objectives")).status_code == 404
     assert client.post(url, {"title": "Snyd"}).status_code == 404
     assert LearningObjective.objects.count() == 1
+
+
+def test_a_coordinator_without_a_region_is_told_to_ask_for_one(client):
+    from portal.accounts.models import Organisation
+    from tests.accounts.factories import MembershipFactory
+
+    secretariat = Organisation.objects.create(kind=Organisation.Kind.SECRETARIAT, name="Sekretariatet")
+    coordinator = MembershipFactory(role="training_coordinator", organisation=secretariat).user
+    _login(client, coordinator)
+    html = client.get(reverse("stays:home")).content.decode()
+    assert "samspil-stays-no-region" in html and "samspil-stays-no-part" not in html
