@@ -82,6 +82,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.core.middleware.IncidentIdMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Writes (POST, PUT, PATCH, DELETE) all or nothing; reads without a transaction. In place of
+    # ATOMIC_REQUESTS, which would open one for every GET too (see the middleware).
+    "portal.core.middleware.AtomicWritesMiddleware",
     # Last, as django-axes asks: it turns a lockout signalled by the backend into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -112,7 +115,9 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Not ATOMIC_REQUESTS: portal.core.middleware.AtomicWritesMiddleware makes each write request
+# one transaction and leaves reads without one (no BEGIN, no SQLite write lock for a GET).
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server and the task worker share the file: wait for a lock instead of failing with
     # "database is locked", and take the write lock at BEGIN so that a reader never has to upgrade.
