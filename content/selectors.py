@@ -155,18 +155,21 @@ def section_entries(section) -> list[ListingEntry]:
     return entries
 
 
-def page_classification(page, *, request=None) -> ListingEntry | None:
-    """The specialties, sectors and topics of a live, public knowledge page, from its section's
-    cached listing; None for a page the listing does not show (a draft, a preview, a private
-    page), which then reads its own."""
+def page_classification(page, *, request=None) -> dict | None:
+    """A served knowledge page's specialties, sectors and topics as (slug, name) pairs, cached
+    until the knowledge base changes (``content.freshness``): three queries once, then none.
+    None for a preview, whose values are the unsaved ones on the page itself."""
     if request is not None and getattr(request, "is_preview", False):
         return None
-    from content.models import SectionIndexPage
-
-    parent = page.get_parent()  # cached by Wagtail's routing: no query when served
-    if parent is None or not issubclass(parent.specific_class or type(parent), SectionIndexPage):
-        return None
-    return next((entry for entry in section_entries(parent) if entry.pk == page.pk), None)
+    key = f"samspil:classification:{freshness.token()}:{page.pk}"
+    classification = cache.get(key)
+    if classification is None:
+        model = type(page)
+        classification = {
+            relation: _taxonomy(model, [page.pk], relation).get(page.pk, ()) for relation in FACETS.values()
+        }
+        cache.set(key, classification, freshness.CACHE_SECONDS)
+    return classification
 
 
 def section_listing(*, section, chosen: SectionFilter) -> SectionListing:

@@ -41,15 +41,13 @@ def footer_pages():
 @register.simple_tag(takes_context=True)
 def page_classification(context, page):
     """A knowledge page's specialties, sectors and topics as (slug, name) pairs, and the address
-    of its section to filter by them. Served from the section's cached listing
-    (``content.selectors.page_classification``); a draft or preview reads its own."""
+    of its section to filter by them. Cached (``content.selectors.page_classification``); a
+    preview reads its own."""
     from content.selectors import page_classification as cached
 
     parent = page.get_parent()
-    entry = cached(page, request=context.get("request"))
-    if entry is not None:
-        values = {"specialties": entry.specialties, "sectors": entry.sectors, "topics": entry.topics}
-    else:
+    values = cached(page, request=context.get("request"))
+    if values is None:
         values = {
             relation: [(v.slug, v.name) for v in getattr(page, relation).all()]
             for relation in ("specialties", "sectors", "topics")
