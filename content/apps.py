@@ -7,6 +7,7 @@ class ContentConfig(AppConfig):
     verbose_name = _("Knowledge")
 
     def ready(self):
-        from . import navigation
+        from . import freshness, navigation
 
         navigation.connect()
+        freshness.connect()

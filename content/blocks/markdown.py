@@ -4,6 +4,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
+from content.rendering import cached_render
 from portal.core.markdown import markdown_to_text, render_markdown
 
 
@@ -27,7 +28,11 @@ class MarkdownBlock(blocks.TextBlock):
     def render_basic(self, value, context=None):
         # Templates that nest the block under their own h2 set markdown_heading_offset.
         offset = int((context or {}).get("markdown_heading_offset", 0) or 0)
-        return mark_safe(render_markdown(value, heading_offset=offset))  # noqa: S308 - cleaned by nh3
+        source = value or ""
+        html = cached_render(
+            "markdown", source, lambda: render_markdown(source, heading_offset=offset), heading_offset=offset
+        )
+        return mark_safe(html)  # noqa: S308 - cleaned by nh3
 
     def get_searchable_content(self, value):
         # What the reader sees, so that search snippets show no ``**``, ``#`` or ``[^1]``.

@@ -2,6 +2,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
+from content.rendering import cached_render
 from portal.core.markdown import html_to_text
 from portal.core.sanitise import clean_html
 
@@ -20,7 +21,10 @@ class SafeRichTextBlock(blocks.RichTextBlock):
         super().__init__(**kwargs)
 
     def render_basic(self, value, context=None):
-        return mark_safe(clean_html(str(super().render_basic(value, context))))  # noqa: S308
+        # Keyed by the HTML after Wagtail has expanded its page and document links, not by the
+        # stored source: a moved page changes the expanded HTML and so the key.
+        expanded = str(super().render_basic(value, context))
+        return mark_safe(cached_render("richtext", expanded, lambda: clean_html(expanded)))  # noqa: S308
 
     def get_searchable_content(self, value):
         # One line per heading and paragraph (Wagtail's own joins them with spaces), so that a

@@ -38,6 +38,40 @@ def footer_pages():
     return pages()
 
 
+@register.simple_tag(takes_context=True)
+def page_classification(context, page):
+    """A knowledge page's specialties, sectors and topics as (slug, name) pairs, and the address
+    of its section to filter by them. Cached (``content.selectors.page_classification``); a
+    preview reads its own."""
+    from content.selectors import page_classification as cached
+
+    parent = page.get_parent()
+    values = cached(page, request=context.get("request"))
+    if values is None:
+        values = {
+            relation: [(v.slug, v.name) for v in getattr(page, relation).all()]
+            for relation in ("specialties", "sectors", "topics")
+        }
+    return {"section_url": parent.url if parent is not None else "", **values}
+
+
+@register.simple_tag
+def breadcrumb_ancestors(page):
+    """The page's ancestors from the home page down, without the tree's root.
+
+    Walks ``get_parent()``, which Wagtail's routing has already filled in for every page on the
+    way to a served page, so the trail costs no query; ``get_ancestors()`` always asked the
+    database. Empty for the home page itself (no trail of one).
+    """
+    ancestors = []
+    depth = getattr(page, "depth", None)  # a view may call something else "page"
+    parent = page.get_parent() if depth and depth > 2 else None
+    while parent is not None and parent.depth >= 2:
+        ancestors.append(parent)
+        parent = parent.get_parent() if parent.depth > 2 else None
+    return ancestors[::-1]
+
+
 # What a clinician calls the file, rather than its extension.
 _FILE_TYPE_NAMES = {"xlsx": "Excel", "xls": "Excel", "docx": "Word", "doc": "Word", "pptx": "PowerPoint"}
 

@@ -5,6 +5,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.template import loader
@@ -79,3 +80,42 @@ class DanishFirstLocaleMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class AtomicWritesMiddleware:
+    """Every request that may write runs in one transaction; reads run without one.
+
+    Django's ``ATOMIC_REQUESTS`` wraps every view, so each GET of a public page began a
+    transaction, and on SQLite (``transaction_mode`` IMMEDIATE, which the task worker needs)
+    that BEGIN takes the database's one write lock: readers queued behind each other and
+    behind the worker. ``ATOMIC_REQUESTS`` is per view (``non_atomic_requests`` exempts a
+    view for every method), and Django has no per-method switch, so with it off this
+    middleware opens the transaction for POST, PUT, PATCH and DELETE only: a write is still
+    all or nothing. A safe method reads in autocommit; the few reads that also write (the
+    access log) go through services that are atomic themselves.
+
+    The transaction is rolled back when the view raised (the error page is rendered inside
+    it, so its own queries still run, and then undone) or the response is a server error.
+    Place it last but the lockout middleware, so that it holds the view and little else,
+    as ``ATOMIC_REQUESTS`` did; sessions are saved outside it, as before.
+    """
+
+    SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in self.SAFE_METHODS:
+            return self.get_response(request)
+        with transaction.atomic():
+            response = self.get_response(request)
+            if getattr(request, "_samspil_view_failed", False) or response.status_code >= 500:
+                transaction.set_rollback(True)
+        return response
+
+    def process_exception(self, request, exception):
+        # Not set_rollback here: the error page is still to be rendered in this transaction,
+        # and a transaction marked for rollback refuses every further query.
+        request._samspil_view_failed = True
+        return None

@@ -83,6 +83,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.core.middleware.IncidentIdMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Writes (POST, PUT, PATCH, DELETE) all or nothing; reads without a transaction. In place of
+    # ATOMIC_REQUESTS, which would open one for every GET too (see the middleware).
+    "portal.core.middleware.AtomicWritesMiddleware",
     # Last, as django-axes asks: it turns a lockout signalled by the backend into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -113,7 +116,15 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Not ATOMIC_REQUESTS: portal.core.middleware.AtomicWritesMiddleware makes each write request
+# one transaction and leaves reads without one (no BEGIN, no SQLite write lock for a GET).
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# One connection per worker kept open between requests instead of one opened per request (a
+# TCP and authentication round trip on PostgreSQL; on SQLite a file open, PRAGMAs and some
+# thirty functions registered). Django checks it before reuse, so a restarted database server
+# costs one reconnect, not an error page. SQLite keeps the same: nothing speaks against it.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server and the task worker share the file: wait for a lock instead of failing with
     # "database is locked", and take the write lock at BEGIN so that a reader never has to upgrade.
