@@ -53,7 +53,14 @@ def test_admin_views_render(admin_client, url):
     assert admin_client.get(url).status_code == 200
 
 
-def test_an_editor_can_publish_a_guideline_through_the_admin(admin_client, client):
+def test_a_guideline_written_in_the_admin_is_published_when_a_colleague_approves(admin_client, client):
+    """Publish from the editor saves and submits (the two-person rule); a colleague approves."""
+    from django.contrib.auth.models import Group
+    from django.test import Client
+    from django.urls import reverse
+
+    from content.models import GuidelinePage
+
     parent = section()
     data = {
         "title": "Ny retningslinje om svimmelhed",
@@ -79,6 +86,15 @@ def test_an_editor_can_publish_a_guideline_through_the_admin(admin_client, clien
     }
     response = admin_client.post(f"/admin/pages/add/content/guidelinepage/{parent.pk}/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
+    page = GuidelinePage.objects.get(slug="svimmelhed")
+    assert not page.live and page.workflow_in_progress
+    colleague = UserFactory()
+    colleague.groups.add(Group.objects.get(name="Moderators"))
+    second = Client()
+    verified_login(second, colleague)
+    task_state = page.current_workflow_state.current_task_state
+    approve = reverse("wagtailadmin_pages:workflow_action", args=(page.pk, "approve", task_state.pk))
+    assert second.post(approve).status_code in (200, 302)
     client.logout()
     html = client.get("/retningslinjer/svimmelhed/").content.decode()
     assert "<h3>Svimmelhed</h3>" in html
