@@ -9,8 +9,9 @@
         body=f"Der er et nyt svar til dig: {url}",
     )
 
-Call it inside the transaction that writes the data the e-mail is about (a view already is
-one: ATOMIC_REQUESTS). Delivery happens after the commit, in ``portal.outbox.delivery``.
+Call it inside the transaction that writes the data the e-mail is about (a POST view already
+is one: ``portal.core.middleware.AtomicWritesMiddleware``; a command or a GET view wraps its
+writes in ``transaction.atomic``). Delivery happens after the commit, in ``portal.outbox.delivery``.
 """
 
 import logging
