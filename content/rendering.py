@@ -23,7 +23,7 @@ from portal.core import sanitise
 
 # Raise when the post-processing in portal.core.markdown changes in a way that the settings
 # below do not show (a new replacement, say): every cached rendering is then made anew.
-RENDERER_VERSION = 1
+RENDERER_VERSION = 2  # 2: raw HTML in Markdown escaped, not dropped
 # Content-addressed entries never go stale; the timeout only lets unused ones go.
 CACHE_SECONDS = 7 * 24 * 60 * 60
 

@@ -43,9 +43,14 @@ def _to_html(text: str) -> str:
     # A new Markdown instance per call: footnote state must not leak between blocks. The
     # footnote back-link's title is the reader's language, not the library's English.
     footnotes = {"BACKLINK_TITLE": gettext("Back to footnote %d in the text")}
-    return markdown_lib.markdown(
-        text, extensions=EXTENSIONS, extension_configs={"footnotes": footnotes}, output_format="html"
+    md = markdown_lib.Markdown(
+        extensions=EXTENSIONS, extension_configs={"footnotes": footnotes}, output_format="html"
     )
+    # Raw HTML is text here, escaped and shown as written: passed through, the sanitiser would
+    # drop what it does not allow, and "Dosis <i.v.> 5 mg" would lose "<i.v.>" without a word.
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    return md.convert(text)
 
 
 def render_markdown(text: str, *, heading_offset: int = 0) -> str:

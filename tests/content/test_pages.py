@@ -108,8 +108,10 @@ def test_hostile_markdown_in_a_published_page_renders_inert(client):
         )
     )
     html = client.get(page.url).content.decode()
-    assert "alert(" not in html.split("<main", 1)[1]
-    assert "onerror" not in html
+    main = html.split("<main", 1)[1]
+    # Inert, and shown as written: the tags are text, escaped, never elements (nor dropped).
+    assert "<script" not in main and "<img" not in main
+    assert '&lt;script&gt;alert("x")&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;' in main
     assert 'href="javascript:' not in html
 
 
@@ -167,3 +169,12 @@ def test_page_within_its_review_date_shows_no_warning(client):
     today = timezone.localdate()
     page = GuidelinePageFactory(last_reviewed=today, next_review=today.replace(year=today.year + 1))
     assert "har overskredet sin revisionsdato" not in client.get(page.url).content.decode()
+
+
+def test_angle_brackets_in_a_guideline_are_shown_as_written(client):
+    """Clinical text is never silently changed: what looks like a tag is escaped, not dropped."""
+    page = GuidelinePageFactory(
+        general_practice_body=markdown_body("Dosis <i.v.> 5 mg, Hb <6 og <b>fed</b>?")
+    )
+    main = client.get(page.url).content.decode().split("<main", 1)[1]
+    assert "Dosis &lt;i.v.&gt; 5 mg, Hb &lt;6 og &lt;b&gt;fed&lt;/b&gt;?" in main
