@@ -5,9 +5,10 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
-from wagtail.models import Page
+from wagtail.models import Page, TaskState, WorkflowState
 
 from content import freshness
 from content.models import KNOWLEDGE_PAGE_MODELS
@@ -251,8 +252,7 @@ def editor_overview(user, *, limit: int = 5, today=None) -> EditorOverview:
     """What waits for an editor in the knowledge base: colleagues' pages to approve (never her own,
     the two-person rule), her submissions still in moderation, and her pages past their review
     date. A fixed number of queries whatever the number of pages."""
-    from django.urls import reverse
-    from wagtail.models import TaskState, WorkflowState
+    today = today or timezone.localdate()
 
     def edit_url(page_id) -> str:
         return reverse("wagtailadmin_pages:edit", args=(page_id,))
@@ -278,7 +278,6 @@ def editor_overview(user, *, limit: int = 5, today=None) -> EditorOverview:
         return page.title if page is not None else "–"
 
     mine_past_review = [p for p in pages_past_review(today=today) if p.owner_id == user.pk]
-    today = today or timezone.localdate()
     return EditorOverview(
         to_approve=[
             EditorItem(
