@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -34,6 +35,26 @@ class GuidelinePage(KnowledgePageMixin, Page):
     hospital_body = StreamField(BodyBlock(), blank=True, verbose_name=_("hospital"))
     general_practice_owner = models.CharField(_("owner in general practice"), max_length=200, blank=True)
     hospital_owner = models.CharField(_("owner at the hospital"), max_length=200, blank=True)
+    # The name above is what readers see; the account is who receives feedback on the variant
+    # and answers it (issue 15). Without one, the page's owner answers.
+    general_practice_owner_account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owner's account in general practice"),
+        help_text=_("Feedback on the general practice variant is sent to this person."),
+    )
+    hospital_owner_account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owner's account at the hospital"),
+        help_text=_("Feedback on the hospital variant is sent to this person."),
+    )
     evidence_level = models.CharField(
         _("certainty of evidence"), max_length=20, choices=EVIDENCE_CHOICES, blank=True
     )
@@ -46,11 +67,15 @@ class GuidelinePage(KnowledgePageMixin, Page):
         FieldPanel("summary"),
         FieldPanel("variant_reason"),
         MultiFieldPanel(
-            [FieldPanel("general_practice_owner"), FieldPanel("general_practice_body")],
+            [
+                FieldPanel("general_practice_owner"),
+                FieldPanel("general_practice_owner_account"),
+                FieldPanel("general_practice_body"),
+            ],
             heading=_("General practice"),
         ),
         MultiFieldPanel(
-            [FieldPanel("hospital_owner"), FieldPanel("hospital_body")],
+            [FieldPanel("hospital_owner"), FieldPanel("hospital_owner_account"), FieldPanel("hospital_body")],
             heading=_("Hospital"),
         ),
         FieldRowPanel([FieldPanel("evidence_level"), FieldPanel("recommendation_strength")]),

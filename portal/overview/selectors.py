@@ -12,6 +12,7 @@ from content import selectors as content_selectors
 from portal.conferences import selectors as conference_selectors
 from portal.correspondence import selectors as correspondence_selectors
 from portal.correspondence.selectors import Box
+from portal.feedback import selectors as feedback_selectors
 from portal.referrals import selectors as referral_selectors
 from portal.stays import selectors as stay_selectors
 
@@ -51,6 +52,18 @@ class StaySection:
 
 
 @dataclass
+class FeedbackSection:
+    """Feedback on knowledge pages for me to answer, and for editors the count past its deadline."""
+
+    to_answer_count: int = 0
+    overdue_count: int | None = None  # editors only
+
+    @property
+    def shown(self) -> bool:
+        return bool(self.to_answer_count or self.overdue_count)
+
+
+@dataclass
 class Overview:
     awaiting_me: ThreadSection
     overdue: ThreadSection
@@ -60,6 +73,7 @@ class Overview:
     referrals: ReferralSection
     stays: StaySection
     editing: content_selectors.EditorOverview | None = None  # editors only: the knowledge base
+    feedback: FeedbackSection = field(default_factory=FeedbackSection)
 
 
 def _thread_section(user, box: str, count: int, now) -> ThreadSection:
@@ -81,7 +95,13 @@ def overview(user, *, now=None) -> Overview:
         referrals=_referral_section(user, now),
         stays=_stay_section(user),
         editing=_editing(user),
+        feedback=_feedback_section(user),
     )
+
+
+def _feedback_section(user) -> FeedbackSection:
+    overdue = feedback_selectors.feedback_overdue().count() if feedback_selectors.is_editor(user) else None
+    return FeedbackSection(feedback_selectors.feedback_to_answer_count(user), overdue)
 
 
 def _editing(user):
