@@ -1,4 +1,4 @@
-"""The knowledge sections in the header's main menu, and the footer's information pages.
+"""The knowledge sections and the meetings in the header's main menu; the footer's information pages.
 
 Every page shows both, so they are cached and forgotten whenever a page is published,
 unpublished, moved or deleted: editors see their change at once, and no page pays a
@@ -12,7 +12,7 @@ from django.db.models.signals import post_delete
 from wagtail.models import Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-CACHE_KEY = "samspil:menus:v2"
+CACHE_KEY = "samspil:menus:v3"
 # Each worker process caches for itself unless CACHES is shared (settings.production): a
 # publish clears only its own process at once, the others within these minutes.
 CACHE_SECONDS = 5 * 60
@@ -33,12 +33,21 @@ class Menus:
 def _menus() -> Menus:
     menus = cache.get(CACHE_KEY)
     if menus is None:
-        from .models import InformationPage, SectionIndexPage
+        from wagtail.models import Page
+
+        from .models import EventIndexPage, InformationPage, SectionIndexPage
 
         site = Site.objects.select_related("root_page").filter(is_default_site=True).first()
         sections, footer = [], []
         if site is not None:
-            sections = SectionIndexPage.objects.live().public().child_of(site.root_page).order_by("path")
+            # The knowledge sections, and the meetings after them.
+            sections = (
+                Page.objects.type(SectionIndexPage, EventIndexPage)
+                .live()
+                .public()
+                .child_of(site.root_page)
+                .order_by("path")
+            )
             footer = (
                 InformationPage.objects.live().public().in_menu().child_of(site.root_page).order_by("path")
             )

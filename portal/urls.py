@@ -22,6 +22,7 @@ urlpatterns = [
     path("henvisninger/", include("portal.referrals.urls")),
     path("fokuserede-ophold/", include("portal.stays.urls")),
     path("tilbagemeldinger/", include("portal.feedback.urls")),
+    path("tilmeldinger/", include("portal.events.urls")),
 ]
 
 if settings.OIDC_ENABLED:

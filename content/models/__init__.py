@@ -6,6 +6,7 @@ is the one list of page types that carry the knowledge mixins.
 
 from .audit import AuditMaterialPage
 from .case import CasePage
+from .event import EventIndexPage, EventPage
 from .faq import FaqPage
 from .guideline import GuidelinePage
 from .home import HomePage
@@ -21,6 +22,8 @@ __all__ = [
     "KNOWLEDGE_PAGE_MODELS",
     "AuditMaterialPage",
     "CasePage",
+    "EventIndexPage",
+    "EventPage",
     "FaqPage",
     "GuidelinePage",
     "HomePage",

@@ -12,7 +12,7 @@ class HomePage(Page):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
-    subpage_types = ["content.SectionIndexPage", "content.InformationPage"]
+    subpage_types = ["content.SectionIndexPage", "content.InformationPage", "content.EventIndexPage"]
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
 

@@ -1,3 +1,4 @@
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from wagtail.admin.panels import FieldPanel
@@ -21,6 +22,16 @@ class ThinkSmartReviewPage(KnowledgePageMixin, Page):
     evidence = StreamField(BodyBlock(), blank=True, verbose_name=_("evidence"))
     recommendation = StreamField(BodyBlock(), blank=True, verbose_name=_("recommendation"))
     expected_consequences = StreamField(BodyBlock(), blank=True, verbose_name=_("expected consequences"))
+    # Set when the review is drafted from a meeting's outcome (portal.events), in its first
+    # revision, so that publishing never loses it.
+    source_event = models.ForeignKey(
+        "content.EventPage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("from the meeting"),
+    )
 
     # (field name, heading) in reading order, for the template and the importer.
     SECTIONS = (
@@ -35,6 +46,7 @@ class ThinkSmartReviewPage(KnowledgePageMixin, Page):
         *[FieldPanel(name) for name, _heading in SECTIONS],
         *KnowledgePageMixin.review_panels,
         *KnowledgePageMixin.taxonomy_panels,
+        FieldPanel("source_event", read_only=True),
     ]
     search_fields = (
         Page.search_fields

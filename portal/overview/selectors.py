@@ -12,6 +12,7 @@ from content import selectors as content_selectors
 from portal.conferences import selectors as conference_selectors
 from portal.correspondence import selectors as correspondence_selectors
 from portal.correspondence.selectors import Box
+from portal.events import selectors as event_selectors
 from portal.feedback import selectors as feedback_selectors
 from portal.referrals import selectors as referral_selectors
 from portal.stays import selectors as stay_selectors
@@ -74,6 +75,7 @@ class Overview:
     stays: StaySection
     editing: content_selectors.EditorOverview | None = None  # editors only: the knowledge base
     feedback: FeedbackSection = field(default_factory=FeedbackSection)
+    meetings: list = field(default_factory=list)  # coming meetings I am registered or waiting for
 
 
 def _thread_section(user, box: str, count: int, now) -> ThreadSection:
@@ -96,6 +98,7 @@ def overview(user, *, now=None) -> Overview:
         stays=_stay_section(user),
         editing=_editing(user),
         feedback=_feedback_section(user),
+        meetings=event_selectors.my_registrations(user, now=now, limit=SECTION_LIMIT),
     )
 
 

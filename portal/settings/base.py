@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "portal.referrals",
     "portal.stays",
     "portal.feedback",
+    "portal.events",
     "content",
     "search",
     "django_tasks",

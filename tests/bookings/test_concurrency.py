@@ -6,12 +6,10 @@ stands behind it. SQLite's in-memory test database cannot serve concurrent write
 the same bookers run one after another (the assertions are the same); CI runs PostgreSQL.
 """
 
-import threading
 from collections import Counter
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -20,37 +18,12 @@ from portal.accounts.roles import Role
 from portal.bookings import services
 from portal.bookings.models import Booking, Hold
 from tests.accounts.login import verified_login
+from tests.concurrency import race
 
 from .factories import member, slot, world
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 BOOKERS = 20
-
-
-def race(work, count: int) -> list:
-    """Run ``work(i)`` for i in range(count): concurrently on a server database, else in turn."""
-    results = [None] * count
-    if connection.vendor == "sqlite":
-        for i in range(count):
-            results[i] = work(i)
-        return results
-    start = threading.Barrier(count)
-
-    def run(i):
-        try:
-            start.wait()
-            results[i] = work(i)
-        except Exception as error:  # noqa: BLE001 - reported in the assertion below
-            results[i] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_twenty_bookers_racing_for_the_last_seat_give_exactly_one_booking():
