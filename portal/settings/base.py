@@ -131,6 +131,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server and the task worker share the file: wait for a lock instead of failing with
     # "database is locked", and take the write lock at BEGIN so that a reader never has to upgrade.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
+    "DATABASE_PREPARED_STATEMENTS", default=True
+):
+    # Parameters bound by the server instead of quoted into the SQL text in Python, and a
+    # statement run five times on a kept connection prepared once: PostgreSQL then skips
+    # parsing and planning it (the conference dashboard's drop-in query planned in 0.9 ms and
+    # ran in 0.1 ms), and psycopg the quoting. Off for a pooler in transaction mode
+    # (DATABASE_PREPARED_STATEMENTS=false), which cannot keep a prepared statement.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background work (search indexing, the e-mail outbox) is queued in the database and run by
