@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "portal.bookings",
     "portal.referrals",
     "portal.stays",
+    "portal.support",
     "content",
     "search",
     "django_tasks",

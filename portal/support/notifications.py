@@ -1,0 +1,55 @@
+"""E-mails of the support module, queued in the outbox inside the caller's transaction.
+
+A link and organisation names only: never the reason, the patient or the CPR number (e-mail
+leaves our control). Each has an idempotency key.
+"""
+
+import logging
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from portal.accounts.models import Membership
+from portal.accounts.roles import DISTRIBUTOR_ROLES, Role
+from portal.core.links import absolute_reverse
+from portal.outbox.services import outbox_email_enqueue
+
+logger = logging.getLogger(__name__)
+
+
+def practice_recipients(practice) -> list:
+    """The practice's secretaries (they run the acute time book), else its GPs."""
+    members = Membership.objects.filter(organisation=practice, user__is_active=True).select_related("user")
+    for roles in (DISTRIBUTOR_ROLES, {Role.GP}):
+        people = [m.user for m in members if m.role in roles]
+        if people:
+            return people
+    logger.error("support: practice %s has nobody to tell", practice.pk)
+    return []
+
+
+def _send(*, key: str, users, subject: str, line: str, link: str) -> None:
+    for user in {u.pk: u for u in users if u is not None and u.is_active and u.email}.values():
+        outbox_email_enqueue(
+            key=f"support:{key}:{user.pk}",
+            to=[user.email],
+            subject=subject,
+            body="\n\n".join([line, link, _("— Samspil")]),
+        )
+
+
+def acute_note_sent(note) -> None:
+    with translation.override("da"):
+        if note.booking_id:
+            subject = _("An acute reception has booked an acute time at your practice")
+            line = _("%(organisation)s has booked one of your acute times for a patient.")
+        else:
+            subject = _("An acute reception has referred a patient to your acute time")
+            line = _("%(organisation)s has told a patient to book one of your acute times.")
+        _send(
+            key=f"acute-note:{note.public_id}",
+            users=practice_recipients(note.practice),
+            subject=subject,
+            line=line % {"organisation": note.department},
+            link=absolute_reverse("support:acute_note", public_id=note.public_id),
+        )

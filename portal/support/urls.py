@@ -1,0 +1,14 @@
+"""/stoette/: general practice supporting the hospital. Notes by their random ``public_id``."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "support"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("akuttid/ny/", views.acute_note_new, name="acute_note_new"),
+    path("akuttid/<uuid:public_id>/", views.acute_note, name="acute_note"),
+    path("akuttid/<uuid:public_id>/book/", views.acute_note_book, name="acute_note_book"),
+]
