@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.core.dates import weekday_datetime
 
-from .models import REASON_MAX_LENGTH, AcuteSlotNote
+from .models import PURPOSE_MAX_LENGTH, REASON_MAX_LENGTH, VIDEO_URL_MAX_LENGTH, AcuteSlotNote
 
 
 class TimeChoiceField(forms.ChoiceField):
@@ -54,6 +54,41 @@ class AcuteSlotNoteForm(forms.Form):
 
     def set_slots(self, slots) -> None:
         self.fields["slot"].choices = [(str(s.public_id), acute_slot_label(s)) for s in slots]
+
+    def clean_department(self):
+        department = self.departments.get(self.cleaned_data["department"])
+        if department is None:
+            raise forms.ValidationError(_("Choose your department."))
+        return department
+
+
+class VideoConsultationForm(forms.Form):
+    department = forms.TypedChoiceField(label=_("Ward"), coerce=int)
+    cpr = forms.CharField(
+        label=_("Patient's CPR number"), max_length=11, help_text=_("DDMMYY-XXXX. Never shown in full again.")
+    )
+    purpose = forms.CharField(
+        label=_("What to talk about"),
+        max_length=PURPOSE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        strip=False,
+    )
+    video_url = forms.CharField(
+        label=_("Video link"), max_length=VIDEO_URL_MAX_LENGTH, help_text=_("The video room, https://...")
+    )
+    slot = TimeChoiceField(label=_("The GP's free video time"), widget=forms.RadioSelect)
+    client_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, departments=(), slots=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.departments = {d.pk: d for d in departments}
+        self.fields["department"].choices = [(d.pk, str(d)) for d in departments]
+        if len(departments) == 1:
+            self.fields["department"].widget = forms.HiddenInput()
+            self.initial.setdefault("department", departments[0].pk)
+        self.fields["slot"].choices = [(str(s.public_id), weekday_datetime(s.starts_at)) for s in slots]
+        if not self.is_bound:
+            self.initial.setdefault("client_token", uuid.uuid4())
 
     def clean_department(self):
         department = self.departments.get(self.cleaned_data["department"])

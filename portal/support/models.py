@@ -13,6 +13,9 @@ patient books it by calling the practice (the practice then books it here); red 
 once by the acute reception (its secretary) for the patient. The practice sees why the patient
 comes: the note's reason.
 
+**Video consultations** (``VideoConsultation``): a ward books one of the GP's free video
+times for a conversation between the hospital doctor, the admitted patient and the GP.
+
 URLs carry ``public_id`` (a random UUID), never the primary key and never the CPR.
 """
 
@@ -100,3 +103,60 @@ class AcuteSlotNote(models.Model):
     def __str__(self):
         # Never the patient: str() ends up in logs.
         return f"AcuteSlotNote {self.public_id}"
+
+
+VIDEO_URL_MAX_LENGTH = 500
+PURPOSE_MAX_LENGTH = 2_000
+
+
+class VideoConsultation(models.Model):
+    """A video consultation between a hospital doctor, an admitted patient and the patient's GP,
+    booked by the hospital on one of the GP practice's free video times (a ``bookings.Resource``
+    of kind *video consultation* the practice owns), with the video room's link. Both sides get
+    it as an ``.ics``; neither the e-mails nor the calendar file carry the patient."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey(
+        PatientReference, on_delete=models.PROTECT, related_name="+", verbose_name=_("patient")
+    )
+    department = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("ward")
+    )
+    practice = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("practice")
+    )
+    hospital_doctor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("hospital doctor"),
+    )
+    purpose = models.TextField(_("what to talk about"), max_length=PURPOSE_MAX_LENGTH)
+    video_url = models.URLField(_("video link"), max_length=VIDEO_URL_MAX_LENGTH)
+    # PROTECT: bookings are cancelled, never deleted (see portal.bookings).
+    booking = models.ForeignKey(
+        "bookings.Booking", on_delete=models.PROTECT, related_name="+", verbose_name=_("booked time")
+    )
+    created_at = models.DateTimeField(_("booked"), default=timezone.now)
+    client_token = models.UUIDField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("video consultation")
+        verbose_name_plural = _("video consultations")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(video_url__startswith="https://"), name="video_url_is_https"),
+            models.UniqueConstraint(
+                fields=["hospital_doctor", "client_token"],
+                condition=Q(client_token__isnull=False),
+                name="video_unique_client_token",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["practice", "-created_at"], name="video_practice_idx"),
+            models.Index(fields=["department", "-created_at"], name="video_department_idx"),
+        ]
+
+    def __str__(self):
+        # Never the patient: str() ends up in logs.
+        return f"VideoConsultation {self.public_id}"

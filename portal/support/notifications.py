@@ -53,3 +53,27 @@ def acute_note_sent(note) -> None:
             line=line % {"organisation": note.department},
             link=absolute_reverse("support:acute_note", public_id=note.public_id),
         )
+
+
+def video_booked(consultation) -> None:
+    """To the practice's GPs and the booking doctor: the page and the .ics, never the patient."""
+    gps = [
+        m.user
+        for m in Membership.objects.filter(
+            organisation_id=consultation.practice_id, role=Role.GP, user__is_active=True
+        ).select_related("user")
+    ]
+    page = absolute_reverse("support:video", public_id=consultation.public_id)
+    ics = absolute_reverse("support:video_ics", public_id=consultation.public_id)
+    with translation.override("da"):
+        _send(
+            key=f"video:{consultation.public_id}",
+            users=[*(gps or practice_recipients(consultation.practice)), consultation.hospital_doctor],
+            subject=_("Video consultation booked in Samspil"),
+            line=_(
+                "%(department)s has booked a video consultation with %(practice)s about an admitted patient. "
+                "Add it to your calendar: %(ics)s"
+            )
+            % {"department": consultation.department, "practice": consultation.practice, "ics": ics},
+            link=page,
+        )

@@ -12,7 +12,7 @@ from portal.accounts.models import Organisation
 from portal.accounts.roles import CLINICIAN_ROLES, DISTRIBUTOR_ROLES, Role
 from portal.accounts.selectors import memberships_for_user, user_has_role_in
 
-from .models import AcuteSlotNote
+from .models import AcuteSlotNote, VideoConsultation
 
 PRACTICE_ROLES = frozenset({Role.GP}) | DISTRIBUTOR_ROLES
 DEPARTMENT_ROLES = CLINICIAN_ROLES | DISTRIBUTOR_ROLES
@@ -24,6 +24,15 @@ def acute_departments(user) -> list[Organisation]:
         m.organisation
         for m in memberships_for_user(user)
         if m.organisation.kind == Organisation.Kind.DEPARTMENT and m.role in DEPARTMENT_ROLES
+    ]
+
+
+def ward_clinician_departments(user) -> list[Organisation]:
+    """Departments where the user is a clinician: those who book video consultations."""
+    return [
+        m.organisation
+        for m in memberships_for_user(user)
+        if m.organisation.kind == Organisation.Kind.DEPARTMENT and m.role in CLINICIAN_ROLES
     ]
 
 
@@ -62,3 +71,22 @@ def practice_books_note(user, note) -> bool:
 
 rules.add_perm("support.view_acuteslotnote", sees_note)
 rules.add_perm("support.book_acuteslotnote", sees_note & practice_books_note)
+
+
+# --- Video consultations ------------------------------------------------------------------------
+
+
+def can_see_video(user, consultation) -> bool:
+    if not isinstance(consultation, VideoConsultation) or not user.is_authenticated:
+        return False
+    return user_has_role_in(user, consultation.practice_id, PRACTICE_ROLES) or user_has_role_in(
+        user, consultation.department_id, DEPARTMENT_ROLES
+    )
+
+
+@rules.predicate
+def sees_video(user, consultation) -> bool:
+    return can_see_video(user, consultation)
+
+
+rules.add_perm("support.view_videoconsultation", sees_video)

@@ -11,12 +11,14 @@ import uuid
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import Organisation, User
+from portal.accounts.roles import CLINICIAN_ROLES
 from portal.audit.models import AccessLogEntry
 from portal.audit.services import access_log_record
 from portal.bookings.models import Resource, Slot
@@ -24,8 +26,14 @@ from portal.bookings.services import booking_create
 from portal.patients.services import patient_reference_get_or_create
 
 from . import notifications
-from .models import REASON_MAX_LENGTH, AcuteSlotNote
-from .rules import DEPARTMENT_ROLES, can_see_note, is_practice_staff, user_has_role_in
+from .models import (
+    PURPOSE_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    VIDEO_URL_MAX_LENGTH,
+    AcuteSlotNote,
+    VideoConsultation,
+)
+from .rules import DEPARTMENT_ROLES, can_see_note, can_see_video, is_practice_staff, user_has_role_in
 
 # Recorded evidence in the access log, in Danish whatever the interface language.
 PURPOSE_ACUTE_NOTE = "Akuttid hos egen læge efter epikrise fra akutmodtagelsen"
@@ -189,3 +197,133 @@ def acute_note_book(
     note.save(update_fields=["booking", "booked_by"])
     _log(note, actor=actor, action=AccessLogEntry.Action.CHANGE, request=request)
     return note
+
+
+# --- Video consultations ------------------------------------------------------------------------
+
+PURPOSE_VIDEO = "Videokonsultation mellem hospitalslæge, indlagt patient og egen læge"
+# How far ahead a ward may book a GP's video time.
+VIDEO_WINDOW = timedelta(days=14)
+
+
+def video_url_checked(value: str) -> str:
+    value = (value or "").strip()
+    try:
+        URLValidator(schemes=["https"])(value)
+    except ValidationError:
+        raise ValidationError(
+            {"video_url": _("Give the video room's address, beginning with https://.")}
+        ) from None
+    if len(value) > VIDEO_URL_MAX_LENGTH:
+        raise ValidationError({"video_url": _("The video link may be at most 500 characters.")})
+    return value
+
+
+def video_slot_of(slot_id, *, now: datetime) -> Slot:
+    """The chosen time: a practice's active video time within the window, else unknown."""
+    try:
+        slot_uuid = uuid.UUID(str(slot_id))
+    except (TypeError, ValueError, AttributeError):
+        slot_uuid = None
+    slot = (
+        Slot.objects.select_related("resource__organisation")
+        .filter(
+            public_id=slot_uuid,
+            resource__kind=Resource.Kind.VIDEO_CONSULTATION,
+            resource__is_active=True,
+            resource__organisation__kind=Organisation.Kind.GENERAL_PRACTICE,
+        )
+        .first()
+        if slot_uuid
+        else None
+    )
+    if slot is None:
+        raise ValidationError({"slot": _("Choose one of the GP's free video times.")})
+    if slot.starts_at <= now:
+        raise ValidationError({"slot": _("The time has passed. Choose another time.")})
+    if slot.starts_at > now + VIDEO_WINDOW:
+        raise ValidationError({"slot": _("Choose a video time within the next two weeks.")})
+    return slot
+
+
+@transaction.atomic
+def video_consultation_book(
+    *,
+    actor: User,
+    department: Organisation,
+    patient_cpr: str,
+    purpose: str,
+    video_url: str,
+    slot_id,
+    client_token: uuid.UUID | None = None,
+    request: HttpRequest | None = None,
+    now: datetime | None = None,
+) -> tuple[VideoConsultation, bool]:
+    """A hospital clinician books the GP's free video time for a talk with the admitted patient;
+    returns (consultation, created), the same ``client_token`` twice giving the first."""
+    now = now or timezone.now()
+    if client_token:
+        existing = VideoConsultation.objects.filter(hospital_doctor=actor, client_token=client_token).first()
+        if existing:
+            return existing, False
+    if (
+        department is None
+        or department.kind != Organisation.Kind.DEPARTMENT
+        or not user_has_role_in(actor, department.pk, CLINICIAN_ROLES)
+    ):
+        raise PermissionDenied("Only a clinician of the ward books its video consultations.")
+    _named(actor)
+    purpose = text_checked(
+        purpose, field="purpose", label=_("What to talk about"), max_length=PURPOSE_MAX_LENGTH
+    )
+    video_url = video_url_checked(video_url)
+    slot = video_slot_of(slot_id, now=now)
+    if not patient_cpr:
+        raise ValidationError({"cpr": _("The video consultation needs the patient's CPR number.")})
+    patient, _created = patient_reference_get_or_create(
+        cpr=patient_cpr, actor=actor, purpose=PURPOSE_VIDEO, request=request
+    )
+    consultation = VideoConsultation(
+        patient=patient,
+        department=department,
+        practice=slot.resource.organisation,
+        hospital_doctor=actor,
+        purpose=purpose,
+        video_url=video_url,
+        created_at=now,
+        client_token=client_token,
+    )
+    # Raises the booking core's Danish refusal (passed, just taken) and rolls everything back.
+    consultation.booking = booking_create(slot=slot, user=actor, organisation=department, now=now)
+    try:
+        with transaction.atomic():
+            consultation.save()
+    except IntegrityError:
+        raise ValidationError(_("The video consultation was booked twice; see the list.")) from None
+    access_log_record(
+        actor=actor,
+        patient_index=patient.cpr_index,
+        action=AccessLogEntry.Action.CREATE,
+        obj=consultation,
+        purpose=PURPOSE_VIDEO,
+        request=request,
+    )
+    notifications.video_booked(consultation)
+    return consultation, True
+
+
+@transaction.atomic
+def video_consultation_read(
+    *, consultation: VideoConsultation, user: User, request: HttpRequest | None = None
+) -> None:
+    """Every view of the consultation is a view of its patient: one access-log entry."""
+    if not can_see_video(user, consultation):
+        raise PermissionDenied("Not a party to this video consultation.")
+    access_log_record(
+        actor=user,
+        patient_index=consultation.patient.cpr_index,
+        action=AccessLogEntry.Action.VIEW,
+        obj=consultation,
+        purpose=PURPOSE_VIDEO,
+        request=request,
+    )

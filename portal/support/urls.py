@@ -11,4 +11,8 @@ urlpatterns = [
     path("akuttid/ny/", views.acute_note_new, name="acute_note_new"),
     path("akuttid/<uuid:public_id>/", views.acute_note, name="acute_note"),
     path("akuttid/<uuid:public_id>/book/", views.acute_note_book, name="acute_note_book"),
+    path("video/", views.video_list, name="video_list"),
+    path("video/ny/", views.video_new, name="video_new"),
+    path("video/<uuid:public_id>/", views.video_detail, name="video"),
+    path("video/<uuid:public_id>/kalender.ics", views.video_ics, name="video_ics"),
 ]

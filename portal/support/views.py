@@ -17,12 +17,14 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.accounts.access import object_for_user_or_404
+from portal.core.ical import ics_response
 from portal.core.view_errors import service_call
 
 from . import selectors, services
-from .forms import AcuteSlotNoteForm
-from .models import AcuteSlotNote
-from .rules import acute_departments, is_practice_staff, support_practices
+from .forms import AcuteSlotNoteForm, VideoConsultationForm
+from .ical import video_ics as video_ics_body
+from .models import AcuteSlotNote, VideoConsultation
+from .rules import acute_departments, is_practice_staff, support_practices, ward_clinician_departments
 
 
 def _url(note: AcuteSlotNote) -> str:
@@ -139,3 +141,112 @@ def acute_note_book(request, public_id):
         {"note": note, "masked_cpr": note.patient.masked_cpr, "can_book": False},
         status=400,
     )
+
+
+# --- Video consultations ------------------------------------------------------------------------
+
+
+def _video_url(consultation) -> str:
+    return reverse("support:video", kwargs={"public_id": consultation.public_id})
+
+
+def _video_or_404(request, public_id) -> VideoConsultation:
+    return object_for_user_or_404(
+        user=request.user,
+        perm="support.view_videoconsultation",
+        queryset=selectors.video_for_view(),
+        public_id=public_id,
+    )
+
+
+@login_required
+@never_cache
+@require_GET
+def video_list(request):
+    organisations = [*support_practices(request.user), *acute_departments(request.user)]
+    if not organisations:
+        raise Http404
+    return render(
+        request,
+        "support/video_list.html",
+        {
+            "rows": selectors.videos_for([o.pk for o in organisations]),
+            "can_book": bool(ward_clinician_departments(request.user)),
+        },
+    )
+
+
+def _chosen_practice(request, practices):
+    try:
+        chosen = int(request.GET.get("praksis", ""))
+    except ValueError:
+        return None
+    return next((p for p in practices if p.pk == chosen), None)
+
+
+@login_required
+@never_cache
+@sensitive_post_parameters("cpr")
+@require_http_methods(["GET", "POST"])
+def video_new(request):
+    departments = ward_clinician_departments(request.user)
+    if not departments:
+        raise Http404
+    practices = selectors.video_practices()
+    practice = _chosen_practice(request, practices)
+    slots = selectors.free_video_slots(practice)
+    status = 200
+    if request.method == "POST":
+        form = VideoConsultationForm(request.POST, departments=departments, slots=slots)
+        if form.is_valid():
+            data = form.cleaned_data
+            with service_call(form) as call:
+                consultation, _created = services.video_consultation_book(
+                    actor=request.user,
+                    department=data["department"],
+                    patient_cpr=data["cpr"],
+                    purpose=data["purpose"],
+                    video_url=data["video_url"],
+                    slot_id=data["slot"],
+                    client_token=data["client_token"],
+                    request=request,
+                )
+            if call.ok:
+                messages.success(request, _("The video consultation is booked; the GP is told."))
+                return redirect(_video_url(consultation))
+            slots = selectors.free_video_slots(practice)
+            form.fields["slot"].choices = (
+                VideoConsultationForm(departments=departments, slots=slots).fields["slot"].choices
+            )
+        status = 400
+    else:
+        form = VideoConsultationForm(departments=departments, slots=slots)
+    return render(
+        request,
+        "support/video_new.html",
+        {"form": form, "practices": practices, "practice": practice, "no_free_times": practice and not slots},
+        status=status,
+    )
+
+
+@login_required
+@never_cache
+@require_GET
+def video_detail(request, public_id):
+    consultation = _video_or_404(request, public_id)
+    services.video_consultation_read(consultation=consultation, user=request.user, request=request)
+    return render(
+        request,
+        "support/video.html",
+        {"consultation": consultation, "masked_cpr": consultation.patient.masked_cpr},
+    )
+
+
+@login_required
+@never_cache
+@require_GET
+def video_ics(request, public_id):
+    """The calendar file holds no patient data, so it is not a read of the patient."""
+    consultation = _video_or_404(request, public_id)
+    body = video_ics_body(consultation, page_url=request.build_absolute_uri(_video_url(consultation)))
+    return ics_response(body, filename=f"videokonsultation-{consultation.public_id}.ics")
