@@ -1,5 +1,6 @@
-"""The demo gives the demo GP's practice next-day acute times and, in development, an acute
-reception secretary with one red note booked on them; loading twice changes nothing."""
+"""The demo gives the demo GP's practice next-day acute times and video times and, in development,
+an acute reception secretary with one red note booked on them, one video consultation and one
+open palliative handover; loading twice changes nothing."""
 
 from datetime import datetime
 
