@@ -95,3 +95,36 @@ class VideoConsultationForm(forms.Form):
         if department is None:
             raise forms.ValidationError(_("Choose your department."))
         return department
+
+
+class InpatientVisitForm(forms.Form):
+    department = forms.TypedChoiceField(label=_("Ward"), coerce=int)
+    cpr = forms.CharField(
+        label=_("Patient's CPR number"), max_length=11, help_text=_("DDMMYY-XXXX. Never shown in full again.")
+    )
+    reason = forms.CharField(
+        label=_("Why the patient comes"),
+        help_text=_("E.g. a skin problem, blood-pressure follow-up, the broader health talk."),
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        strip=False,
+    )
+    slot = TimeChoiceField(label=_("The GP's free consultation time"), widget=forms.RadioSelect)
+    client_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, departments=(), slots=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.departments = {d.pk: d for d in departments}
+        self.fields["department"].choices = [(d.pk, str(d)) for d in departments]
+        if len(departments) == 1:
+            self.fields["department"].widget = forms.HiddenInput()
+            self.initial.setdefault("department", departments[0].pk)
+        self.fields["slot"].choices = [(str(s.public_id), weekday_datetime(s.starts_at)) for s in slots]
+        if not self.is_bound:
+            self.initial.setdefault("client_token", uuid.uuid4())
+
+    def clean_department(self):
+        department = self.departments.get(self.cleaned_data["department"])
+        if department is None:
+            raise forms.ValidationError(_("Choose your department."))
+        return department

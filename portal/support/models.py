@@ -16,6 +16,10 @@ comes: the note's reason.
 **Video consultations** (``VideoConsultation``): a ward books one of the GP's free video
 times for a conversation between the hospital doctor, the admitted patient and the GP.
 
+**Inpatients to their own GP** (``InpatientGpVisit``): a psychiatric ward books a patient in a
+long admission into the GP's consultation (skin problems, blood-pressure follow-up, the broader
+health talk); the practice confirms it.
+
 URLs carry ``public_id`` (a random UUID), never the primary key and never the CPR.
 """
 
@@ -160,3 +164,62 @@ class VideoConsultation(models.Model):
     def __str__(self):
         # Never the patient: str() ends up in logs.
         return f"VideoConsultation {self.public_id}"
+
+
+class InpatientGpVisit(models.Model):
+    """A patient in a long (psychiatric) admission booked by the ward into one of the own GP's
+    consultation times (a ``bookings.Resource`` of kind *consultation in general practice*); the
+    practice confirms, or cancels the booking with a reason (the booking core's cancel)."""
+
+    class State(models.TextChoices):
+        BOOKED = "booked", _("Booked, awaiting the practice's confirmation")
+        CONFIRMED = "confirmed", _("Confirmed by the practice")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey(
+        PatientReference, on_delete=models.PROTECT, related_name="+", verbose_name=_("patient")
+    )
+    department = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("ward")
+    )
+    practice = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("practice")
+    )
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("booked by")
+    )
+    reason = models.TextField(_("why the patient comes"), max_length=REASON_MAX_LENGTH)
+    booking = models.ForeignKey(
+        "bookings.Booking", on_delete=models.PROTECT, related_name="+", verbose_name=_("booked time")
+    )
+    state = models.CharField(_("state"), max_length=15, choices=State.choices, default=State.BOOKED)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("booked"), default=timezone.now)
+    client_token = models.UUIDField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("inpatient GP consultation")
+        verbose_name_plural = _("inpatient GP consultations")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(state="confirmed") | Q(confirmed_at__isnull=False, confirmed_by__isnull=False),
+                name="inpatient_visit_confirmed_has_who",
+            ),
+            models.UniqueConstraint(
+                fields=["booked_by", "client_token"],
+                condition=Q(client_token__isnull=False),
+                name="inpatient_visit_unique_client_token",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["practice", "state"], name="inpatient_visit_practice_idx"),
+            models.Index(fields=["department", "-created_at"], name="inpatient_visit_ward_idx"),
+        ]
+
+    def __str__(self):
+        # Never the patient: str() ends up in logs.
+        return f"InpatientGpVisit {self.public_id}"

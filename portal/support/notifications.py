@@ -77,3 +77,18 @@ def video_booked(consultation) -> None:
             % {"department": consultation.department, "practice": consultation.practice, "ics": ics},
             link=page,
         )
+
+
+def inpatient_visit_booked(visit) -> None:
+    with translation.override("da"):
+        _send(
+            key=f"inpatient-visit:{visit.public_id}",
+            users=practice_recipients(visit.practice),
+            subject=_("A ward has booked a consultation at your practice"),
+            line=_(
+                "%(department)s has booked one of your consultation times for an admitted patient. "
+                "Please confirm it in Samspil."
+            )
+            % {"department": visit.department},
+            link=absolute_reverse("support:visit", public_id=visit.public_id),
+        )

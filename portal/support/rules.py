@@ -12,7 +12,7 @@ from portal.accounts.models import Organisation
 from portal.accounts.roles import CLINICIAN_ROLES, DISTRIBUTOR_ROLES, Role
 from portal.accounts.selectors import memberships_for_user, user_has_role_in
 
-from .models import AcuteSlotNote, VideoConsultation
+from .models import AcuteSlotNote, InpatientGpVisit, VideoConsultation
 
 PRACTICE_ROLES = frozenset({Role.GP}) | DISTRIBUTOR_ROLES
 DEPARTMENT_ROLES = CLINICIAN_ROLES | DISTRIBUTOR_ROLES
@@ -90,3 +90,33 @@ def sees_video(user, consultation) -> bool:
 
 
 rules.add_perm("support.view_videoconsultation", sees_video)
+
+
+# --- Inpatients to their own GP -----------------------------------------------------------------
+
+
+def can_see_visit(user, visit) -> bool:
+    if not isinstance(visit, InpatientGpVisit) or not user.is_authenticated:
+        return False
+    return user_has_role_in(user, visit.practice_id, PRACTICE_ROLES) or user_has_role_in(
+        user, visit.department_id, DEPARTMENT_ROLES
+    )
+
+
+@rules.predicate
+def sees_visit(user, visit) -> bool:
+    return can_see_visit(user, visit)
+
+
+@rules.predicate
+def practice_confirms_visit(user, visit) -> bool:
+    return (
+        isinstance(visit, InpatientGpVisit)
+        and visit.state == InpatientGpVisit.State.BOOKED
+        and visit.booking.is_active
+        and user_has_role_in(user, visit.practice_id, PRACTICE_ROLES)
+    )
+
+
+rules.add_perm("support.view_inpatientgpvisit", sees_visit)
+rules.add_perm("support.confirm_inpatientgpvisit", sees_visit & practice_confirms_visit)

@@ -11,8 +11,8 @@ from portal.accounts.models import Organisation
 from portal.bookings.models import Resource, Slot
 from portal.bookings.selectors import free_slots
 
-from .models import AcuteSlotNote, VideoConsultation
-from .services import ACUTE_SLOT_WINDOW, VIDEO_WINDOW
+from .models import AcuteSlotNote, InpatientGpVisit, VideoConsultation
+from .services import ACUTE_SLOT_WINDOW, VIDEO_WINDOW, VISIT_WINDOW
 
 LIST_LIMIT = 200
 _RELATED = ("department__parent", "practice", "author", "slot__resource", "booking", "booked_by")
@@ -91,4 +91,45 @@ def free_video_slots(practice: Organisation | None, *, now: datetime | None = No
         organisation=practice,
         starts_before=now + VIDEO_WINDOW,
         now=now,
+    )
+
+
+# --- Inpatients to their own GP -----------------------------------------------------------------
+
+_VISIT_RELATED = ("department__parent", "practice", "booked_by", "confirmed_by", "booking__slot__resource")
+
+
+def visit_for_view() -> QuerySet[InpatientGpVisit]:
+    return InpatientGpVisit.objects.select_related("patient", *_VISIT_RELATED)
+
+
+def visits_for(organisation_ids) -> list[InpatientGpVisit]:
+    """Consultations booked by these wards or at these practices, the awaiting first (one query)."""
+    ids = list(organisation_ids)
+    return list(
+        InpatientGpVisit.objects.filter(Q(practice_id__in=ids) | Q(department_id__in=ids))
+        .select_related(*_VISIT_RELATED)
+        .order_by("state", "-booking__slot__starts_at", "-pk")[:LIST_LIMIT]
+    )
+
+
+def consultation_practices() -> list[Organisation]:
+    """Practices that offer consultation times to wards (one query)."""
+    return list(
+        Organisation.objects.filter(
+            kind=Organisation.Kind.GENERAL_PRACTICE,
+            booking_resources__kind=Resource.Kind.GP_CONSULTATION,
+            booking_resources__is_active=True,
+        )
+        .distinct()
+        .order_by("name", "pk")
+    )
+
+
+def free_consultation_slots(practice: Organisation | None, *, now: datetime | None = None) -> list[Slot]:
+    if practice is None:
+        return []
+    now = now or timezone.now()
+    return free_slots(
+        kind=Resource.Kind.GP_CONSULTATION, organisation=practice, starts_before=now + VISIT_WINDOW, now=now
     )

@@ -31,9 +31,17 @@ from .models import (
     REASON_MAX_LENGTH,
     VIDEO_URL_MAX_LENGTH,
     AcuteSlotNote,
+    InpatientGpVisit,
     VideoConsultation,
 )
-from .rules import DEPARTMENT_ROLES, can_see_note, can_see_video, is_practice_staff, user_has_role_in
+from .rules import (
+    DEPARTMENT_ROLES,
+    can_see_note,
+    can_see_video,
+    can_see_visit,
+    is_practice_staff,
+    user_has_role_in,
+)
 
 # Recorded evidence in the access log, in Danish whatever the interface language.
 PURPOSE_ACUTE_NOTE = "Akuttid hos egen læge efter epikrise fra akutmodtagelsen"
@@ -327,3 +335,133 @@ def video_consultation_read(
         purpose=PURPOSE_VIDEO,
         request=request,
     )
+
+
+# --- Inpatients to their own GP -----------------------------------------------------------------
+
+PURPOSE_VISIT = "Konsultation hos egen læge under længere indlæggelse"
+# A long admission plans ahead: the GP's consultation times of the next four weeks.
+VISIT_WINDOW = timedelta(days=28)
+
+
+def consultation_slot_of(slot_id, *, now: datetime) -> Slot:
+    """The chosen time: a practice's active consultation time within the window, else unknown."""
+    try:
+        slot_uuid = uuid.UUID(str(slot_id))
+    except (TypeError, ValueError, AttributeError):
+        slot_uuid = None
+    slot = (
+        Slot.objects.select_related("resource__organisation")
+        .filter(
+            public_id=slot_uuid,
+            resource__kind=Resource.Kind.GP_CONSULTATION,
+            resource__is_active=True,
+            resource__organisation__kind=Organisation.Kind.GENERAL_PRACTICE,
+        )
+        .first()
+        if slot_uuid
+        else None
+    )
+    if slot is None:
+        raise ValidationError({"slot": _("Choose one of the GP's free consultation times.")})
+    if slot.starts_at <= now:
+        raise ValidationError({"slot": _("The time has passed. Choose another time.")})
+    if slot.starts_at > now + VISIT_WINDOW:
+        raise ValidationError({"slot": _("Choose a consultation time within the next four weeks.")})
+    return slot
+
+
+@transaction.atomic
+def inpatient_visit_book(
+    *,
+    actor: User,
+    department: Organisation,
+    patient_cpr: str,
+    reason: str,
+    slot_id,
+    client_token: uuid.UUID | None = None,
+    request: HttpRequest | None = None,
+    now: datetime | None = None,
+) -> tuple[InpatientGpVisit, bool]:
+    """The ward (clinician or secretary) books the GP's consultation time for an admitted patient;
+    the practice is told and confirms. Returns (visit, created), idempotent by ``client_token``."""
+    now = now or timezone.now()
+    if client_token:
+        existing = InpatientGpVisit.objects.filter(booked_by=actor, client_token=client_token).first()
+        if existing:
+            return existing, False
+    if (
+        department is None
+        or department.kind != Organisation.Kind.DEPARTMENT
+        or not user_has_role_in(actor, department.pk, DEPARTMENT_ROLES)
+    ):
+        raise PermissionDenied("Only the ward's staff book for its patients.")
+    _named(actor)
+    reason = text_checked(
+        reason, field="reason", label=_("Why the patient comes"), max_length=REASON_MAX_LENGTH
+    )
+    slot = consultation_slot_of(slot_id, now=now)
+    if not patient_cpr:
+        raise ValidationError({"cpr": _("The booking needs the patient's CPR number.")})
+    patient, _created = patient_reference_get_or_create(
+        cpr=patient_cpr, actor=actor, purpose=PURPOSE_VISIT, request=request
+    )
+    visit = InpatientGpVisit(
+        patient=patient,
+        department=department,
+        practice=slot.resource.organisation,
+        booked_by=actor,
+        reason=reason,
+        created_at=now,
+        client_token=client_token,
+    )
+    visit.booking = booking_create(slot=slot, user=actor, organisation=department, now=now)
+    try:
+        with transaction.atomic():
+            visit.save()
+    except IntegrityError:
+        raise ValidationError(_("The consultation was booked twice; see the list.")) from None
+    _visit_log(visit, actor=actor, action=AccessLogEntry.Action.CREATE, request=request)
+    notifications.inpatient_visit_booked(visit)
+    return visit, True
+
+
+def _visit_log(visit: InpatientGpVisit, *, actor: User, action: str, request=None) -> None:
+    access_log_record(
+        actor=actor,
+        patient_index=visit.patient.cpr_index,
+        action=action,
+        obj=visit,
+        purpose=PURPOSE_VISIT,
+        request=request,
+    )
+
+
+@transaction.atomic
+def inpatient_visit_read(*, visit: InpatientGpVisit, user: User, request: HttpRequest | None = None) -> None:
+    if not can_see_visit(user, visit):
+        raise PermissionDenied("Not a party to this consultation.")
+    _visit_log(visit, actor=user, action=AccessLogEntry.Action.VIEW, request=request)
+
+
+@transaction.atomic
+def inpatient_visit_confirm(
+    *, visit: InpatientGpVisit, actor: User, request: HttpRequest | None = None, now: datetime | None = None
+) -> InpatientGpVisit:
+    """The practice confirms the booked consultation; the ward sees it confirmed."""
+    now = now or timezone.now()
+    visit = (
+        InpatientGpVisit.objects.select_for_update(of=("self",))
+        .select_related("patient", "booking")
+        .get(pk=visit.pk)
+    )
+    if not can_see_visit(actor, visit) or not is_practice_staff(actor, visit):
+        raise PermissionDenied("Only the practice confirms.")
+    if visit.state == InpatientGpVisit.State.CONFIRMED:
+        raise ValidationError(_("The consultation is already confirmed."))
+    if not visit.booking.is_active:
+        raise ValidationError(_("The booking is cancelled and cannot be confirmed."))
+    visit.state, visit.confirmed_by, visit.confirmed_at = InpatientGpVisit.State.CONFIRMED, actor, now
+    visit.save(update_fields=["state", "confirmed_by", "confirmed_at"])
+    _visit_log(visit, actor=actor, action=AccessLogEntry.Action.CHANGE, request=request)
+    return visit

@@ -15,4 +15,8 @@ urlpatterns = [
     path("video/ny/", views.video_new, name="video_new"),
     path("video/<uuid:public_id>/", views.video_detail, name="video"),
     path("video/<uuid:public_id>/kalender.ics", views.video_ics, name="video_ics"),
+    path("konsultation/", views.visit_list, name="visit_list"),
+    path("konsultation/ny/", views.visit_new, name="visit_new"),
+    path("konsultation/<uuid:public_id>/", views.visit_detail, name="visit"),
+    path("konsultation/<uuid:public_id>/bekraeft/", views.visit_confirm, name="visit_confirm"),
 ]

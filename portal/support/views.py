@@ -21,9 +21,9 @@ from portal.core.ical import ics_response
 from portal.core.view_errors import service_call
 
 from . import selectors, services
-from .forms import AcuteSlotNoteForm, VideoConsultationForm
+from .forms import AcuteSlotNoteForm, InpatientVisitForm, VideoConsultationForm
 from .ical import video_ics as video_ics_body
-from .models import AcuteSlotNote, VideoConsultation
+from .models import AcuteSlotNote, InpatientGpVisit, VideoConsultation
 from .rules import acute_departments, is_practice_staff, support_practices, ward_clinician_departments
 
 
@@ -250,3 +250,111 @@ def video_ics(request, public_id):
     consultation = _video_or_404(request, public_id)
     body = video_ics_body(consultation, page_url=request.build_absolute_uri(_video_url(consultation)))
     return ics_response(body, filename=f"videokonsultation-{consultation.public_id}.ics")
+
+
+# --- Inpatients to their own GP -----------------------------------------------------------------
+
+
+def _visit_url(visit) -> str:
+    return reverse("support:visit", kwargs={"public_id": visit.public_id})
+
+
+def _visit_or_404(request, public_id) -> InpatientGpVisit:
+    return object_for_user_or_404(
+        user=request.user,
+        perm="support.view_inpatientgpvisit",
+        queryset=selectors.visit_for_view(),
+        public_id=public_id,
+    )
+
+
+@login_required
+@never_cache
+@require_GET
+def visit_list(request):
+    organisations = [*support_practices(request.user), *acute_departments(request.user)]
+    if not organisations:
+        raise Http404
+    return render(
+        request,
+        "support/visit_list.html",
+        {
+            "rows": selectors.visits_for([o.pk for o in organisations]),
+            "can_book": bool(acute_departments(request.user)),
+        },
+    )
+
+
+@login_required
+@never_cache
+@sensitive_post_parameters("cpr")
+@require_http_methods(["GET", "POST"])
+def visit_new(request):
+    departments = acute_departments(request.user)
+    if not departments:
+        raise Http404
+    practices = selectors.consultation_practices()
+    practice = _chosen_practice(request, practices)
+    slots = selectors.free_consultation_slots(practice)
+    status = 200
+    if request.method == "POST":
+        form = InpatientVisitForm(request.POST, departments=departments, slots=slots)
+        if form.is_valid():
+            data = form.cleaned_data
+            with service_call(form) as call:
+                visit, _created = services.inpatient_visit_book(
+                    actor=request.user,
+                    department=data["department"],
+                    patient_cpr=data["cpr"],
+                    reason=data["reason"],
+                    slot_id=data["slot"],
+                    client_token=data["client_token"],
+                    request=request,
+                )
+            if call.ok:
+                messages.success(request, _("The consultation is booked; the practice confirms it."))
+                return redirect(_visit_url(visit))
+            slots = selectors.free_consultation_slots(practice)
+            form.fields["slot"].choices = (
+                InpatientVisitForm(departments=departments, slots=slots).fields["slot"].choices
+            )
+        status = 400
+    else:
+        form = InpatientVisitForm(departments=departments, slots=slots)
+    return render(
+        request,
+        "support/visit_new.html",
+        {"form": form, "practices": practices, "practice": practice, "no_free_times": practice and not slots},
+        status=status,
+    )
+
+
+@login_required
+@never_cache
+@require_GET
+def visit_detail(request, public_id):
+    visit = _visit_or_404(request, public_id)
+    services.inpatient_visit_read(visit=visit, user=request.user, request=request)
+    return render(
+        request,
+        "support/visit.html",
+        {
+            "visit": visit,
+            "masked_cpr": visit.patient.masked_cpr,
+            "can_confirm": request.user.has_perm("support.confirm_inpatientgpvisit", visit),
+        },
+    )
+
+
+@login_required
+@never_cache
+@require_POST
+def visit_confirm(request, public_id):
+    visit = _visit_or_404(request, public_id)
+    with service_call() as call:
+        services.inpatient_visit_confirm(visit=visit, actor=request.user, request=request)
+    if call.ok:
+        messages.success(request, _("The consultation is confirmed; the ward sees it."))
+    else:
+        messages.info(request, call.messages)
+    return redirect(_visit_url(visit))
