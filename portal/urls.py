@@ -23,6 +23,7 @@ urlpatterns = [
     path("fokuserede-ophold/", include("portal.stays.urls")),
     path("tilbagemeldinger/", include("portal.feedback.urls")),
     path("tilmeldinger/", include("portal.events.urls")),
+    path("stoette/", include("portal.support.urls")),
 ]
 
 if settings.OIDC_ENABLED:

@@ -11,7 +11,7 @@ from .roles import CLINICIAN_ROLES, DISTRIBUTOR_ROLES, Role
 from .selectors import memberships_for_user
 
 CORRESPONDENCE, CONFERENCES, REFERRALS, BOOKINGS = "correspondence", "conferences", "referrals", "bookings"
-STAYS = "stays"
+STAYS, SUPPORT = "stays", "support"
 
 MODULE_ROLES: dict[str, frozenset[str]] = {
     CORRESPONDENCE: CLINICIAN_ROLES | DISTRIBUTOR_ROLES,  # secretaries distribute the inbox
@@ -20,6 +20,8 @@ MODULE_ROLES: dict[str, frozenset[str]] = {
     BOOKINGS: CLINICIAN_ROLES | DISTRIBUTOR_ROLES,  # secretaries publish and book times
     # Trainees ask for a stay, GPs' practices host one, coordinators match them.
     STAYS: frozenset({Role.TRAINEE, Role.GP, Role.TRAINING_COORDINATOR}),
+    # Practices receive acute slot notes; acute receptions (clinicians, secretaries) send them.
+    SUPPORT: CLINICIAN_ROLES | DISTRIBUTOR_ROLES,
 }
 
 

@@ -38,6 +38,7 @@ class Resource(models.Model):
         INVESTIGATION = "investigation", _("Investigation")
         ACUTE_SLOT = "acute_slot", _("Acute slot")
         VIDEO_CONSULTATION = "video_consultation", _("Video consultation")
+        GP_CONSULTATION = "gp_consultation", _("Consultation in general practice")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(

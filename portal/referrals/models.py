@@ -404,10 +404,44 @@ class ResponsibilityPeriod(models.Model):
         return f"{self.organisation_id} {self.started_at:%Y-%m-%d %H:%M}"
 
 
-class ResponsibilityHandover(models.Model):
-    """A proposed handover of treatment responsibility; the other side acknowledges it."""
+PLAN_MAX_LENGTH = 5_000
+PHONE_AGREEMENT_MAX_LENGTH = 300
 
-    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="handovers")
+
+class ResponsibilityHandover(models.Model):
+    """A proposed handover of treatment responsibility; the other side acknowledges it.
+
+    Two kinds share the one proposal-and-acknowledgement model (issue 14): a referral's handover
+    (``referral`` set; the referral's ``responsible_organisation`` is the holder) and a
+    *palliative* handover, in which a hospital department proposes, after a phone agreement,
+    that the patient's GP practice takes over a palliative patient with the agreed plan
+    (``patient``, ``plan`` and ``phone_agreement`` set, no referral). Once the GP acknowledges
+    it, the practice holds the responsibility for the palliative course.
+    """
+
+    class Kind(models.TextChoices):
+        REFERRAL = "referral", _("Referral")
+        PALLIATIVE = "palliative", _("Palliative patient")
+
+    # Addresses a palliative handover in URLs; referral handovers are reached through the referral.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.REFERRAL)
+    referral = models.ForeignKey(
+        Referral, on_delete=models.CASCADE, null=True, blank=True, related_name="handovers"
+    )
+    patient = models.ForeignKey(
+        PatientReference,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("patient"),
+    )
+    plan = models.TextField(_("agreed plan"), max_length=PLAN_MAX_LENGTH, blank=True)
+    phone_agreement = models.CharField(
+        _("phone agreement"), max_length=PHONE_AGREEMENT_MAX_LENGTH, blank=True
+    )
+    client_token = models.UUIDField(null=True, blank=True, editable=False)
     from_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     to_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -435,6 +469,22 @@ class ResponsibilityHandover(models.Model):
             models.CheckConstraint(
                 condition=Q(acknowledged_at__isnull=True) | Q(withdrawn_at__isnull=True),
                 name="handover_acknowledged_or_withdrawn",
+            ),
+            # A referral's handover belongs to its referral; a palliative one to a patient, with a plan.
+            models.CheckConstraint(
+                condition=(Q(kind="referral") & Q(referral__isnull=False) & Q(patient__isnull=True))
+                | (Q(kind="palliative") & Q(referral__isnull=True) & Q(patient__isnull=False) & ~Q(plan="")),
+                name="handover_kind_subject",
+            ),
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=Q(kind="palliative", acknowledged_at__isnull=True, withdrawn_at__isnull=True),
+                name="one_open_palliative_handover",
+            ),
+            models.UniqueConstraint(
+                fields=["proposed_by", "client_token"],
+                condition=Q(client_token__isnull=False),
+                name="handover_unique_client_token",
             ),
         ]
         indexes = [

@@ -22,13 +22,20 @@ def referral_link(referral) -> str:
     return absolute_reverse("referrals:referral", public_id=referral.public_id)
 
 
-def _send(*, key: str, users, subject: str, line: str, referral) -> None:
+def handover_link(handover) -> str:
+    """A palliative handover has no referral: its own page."""
+    if handover.referral_id is None:
+        return absolute_reverse("referrals:palliative", public_id=handover.public_id)
+    return referral_link(handover.referral)
+
+
+def _send(*, key: str, users, subject: str, line: str, referral=None, link: str = "") -> None:
     for user in {u.pk: u for u in users if u is not None and u.is_active and u.email}.values():
         outbox_email_enqueue(
             key=f"referral:{key}:{user.pk}",
             to=[user.email],
             subject=subject,
-            body="\n\n".join([line, referral_link(referral), _("— Samspil")]),
+            body="\n\n".join([line, link or referral_link(referral), _("— Samspil")]),
         )
 
 
@@ -143,6 +150,28 @@ def handover_reminder(handover, *, round_: int) -> list:
                 "%(organisation)s keeps the responsibility."
             )
             % {"organisation": handover.from_organisation},
-            referral=handover.referral,
+            link=handover_link(handover),
         )
     return people
+
+
+def palliative_handover_proposed(handover) -> None:
+    """To the practice's GPs (a palliative patient is a clinician's decision), else its people."""
+    gps = [
+        m.user
+        for m in Membership.objects.filter(
+            organisation_id=handover.to_organisation_id, role__in=CLINICIAN_ROLES, user__is_active=True
+        ).select_related("user")
+    ]
+    with translation.override("da"):
+        _send(
+            key=f"palliative:{handover.public_id}",
+            users=gps or responsible_people(handover.to_organisation),
+            subject=_("A palliative patient is offered to your practice"),
+            line=_(
+                "%(organisation)s proposes, as agreed on the phone, that your practice takes over the "
+                "treatment responsibility for a palliative patient. Accept it in Samspil."
+            )
+            % {"organisation": handover.from_organisation},
+            link=handover_link(handover),
+        )

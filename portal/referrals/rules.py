@@ -86,5 +86,6 @@ rules.add_perm(
 rules.add_perm("referrals.veto_referral", can_see_referral & is_practice_gp & referral_not_vetoed)
 rules.add_perm("referrals.propose_handover", can_see_referral & is_responsible_clinician)
 
-# The investigation orders' rules register themselves when imported (autodiscovery loads this module).
-from . import diagnostics_rules  # noqa: E402, F401
+# The investigation orders' and palliative handovers' rules register themselves when imported
+# (autodiscovery loads this module).
+from . import diagnostics_rules, palliative_rules  # noqa: E402, F401

@@ -186,6 +186,8 @@ def handovers_awaiting(organisation_ids) -> list[ResponsibilityHandover]:
             to_organisation_id__in=list(organisation_ids),
             acknowledged_at__isnull=True,
             withdrawn_at__isnull=True,
+            # Palliative handovers have no referral; they are listed on /henvisninger/palliativ/.
+            kind=ResponsibilityHandover.Kind.REFERRAL,
         )
         .select_related("referral__symptom_package", "from_organisation__parent")
         .order_by("proposed_at")[:LIST_LIMIT]

@@ -6,7 +6,7 @@ Referrals are addressed by their random ``public_id``; never by the primary key 
 
 from django.urls import path
 
-from . import views
+from . import palliative_views, views
 
 app_name = "referrals"
 
@@ -18,6 +18,12 @@ urlpatterns = [
     path("central-visitation/", views.worklist, {"central": True}, name="central"),
     path("kvalitet/", views.quality, name="quality"),
     path("visitation/", views.visitation, name="visitation"),
+    path("palliativ/", palliative_views.palliative_list, name="palliative_list"),
+    path("palliativ/ny/", palliative_views.palliative_new, name="palliative_new"),
+    path("palliativ/<uuid:public_id>/", palliative_views.palliative_detail, name="palliative"),
+    path(
+        "palliativ/<uuid:public_id>/accepter/", palliative_views.palliative_accept, name="palliative_accept"
+    ),
     path("<uuid:public_id>/", views.referral_detail, name="referral"),
     path("<uuid:public_id>/accepter/", views.referral_action, {"action": "accept"}, name="accept"),
     path("<uuid:public_id>/omvisiter/", views.referral_action, {"action": "reroute"}, name="reroute"),

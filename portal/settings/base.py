@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "portal.stays",
     "portal.feedback",
     "portal.events",
+    "portal.support",
     "content",
     "search",
     "django_tasks",

@@ -23,6 +23,7 @@ from portal.events.demo import demo_events_load
 from portal.referrals.demo import demo_packages_load, demo_referrals_load
 from portal.referrals.diagnostics_demo import demo_diagnostics_load
 from portal.stays.demo import demo_stays_load
+from portal.support.demo import demo_support_load
 
 DEMO_FOLDER = Path(__file__).resolve().parents[2] / "demo"
 
@@ -64,6 +65,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Demotider: {demo_bookings_load()} tider til booking")
             self.stdout.write(f"Demohenvisninger: {demo_referrals_load()} henvisninger")
             self.stdout.write(f"Demoundersøgelser: {demo_diagnostics_load()} bestillinger")
+            self.stdout.write(f"Demoakuttider hos egen læge: {demo_support_load()} epikriser")
             self.stdout.write(f"Fokuserede ophold: {demo_stays_load()} behov afventer en praksis")
         else:
             self.stdout.write("Demobrugere oprettes ikke med disse indstillinger.")
