@@ -6,7 +6,7 @@ Needs, offers, runs and stays are addressed by their random ``public_id``, never
 
 from django.urls import path
 
-from . import views
+from . import report_views, views
 
 app_name = "stays"
 
@@ -46,7 +46,32 @@ urlpatterns = [
         {"side": "trainee"},
         name="decline_trainee",
     ),
+    path(
+        "ophold/<uuid:public_id>/evaluering/praksis/",
+        report_views.evaluate,
+        {"side": "practice"},
+        name="evaluate_practice",
+    ),
+    path(
+        "ophold/<uuid:public_id>/evaluering/ophold/",
+        report_views.evaluate,
+        {"side": "stay"},
+        name="evaluate_stay",
+    ),
     path("koordinering/<slug:region>/", views.region, name="region"),
+    path("koordinering/<slug:region>/rapport/", report_views.report, name="report"),
+    path(
+        "koordinering/<slug:region>/rapport.csv",
+        report_views.report_export,
+        {"kind": "csv"},
+        name="report_csv",
+    ),
+    path(
+        "koordinering/<slug:region>/rapport.xlsx",
+        report_views.report_export,
+        {"kind": "xlsx"},
+        name="report_xlsx",
+    ),
     path("koordinering/<slug:region>/ophold.csv", views.region_export, {"kind": "csv"}, name="export_csv"),
     path("koordinering/<slug:region>/ophold.xlsx", views.region_export, {"kind": "xlsx"}, name="export_xlsx"),
     path("koordinering/<slug:region>/matchning/", views.region_match, name="match"),

@@ -27,9 +27,9 @@ from portal.accounts.selectors import memberships_for_user
 from portal.core.ical import ics_response
 from portal.core.view_errors import service_call
 
-from . import exports, planning, selectors, services
+from . import exports, planning, reports, selectors, services
 from .forms import DeclineForm, NeedForm, ObjectiveForm, OfferForm, PairRuleForm, PeriodForm
-from .models import Assignment, HostOffer, LearningObjective, PairRule, StayNeed
+from .models import EVALUATION_WINDOW_DAYS, Assignment, HostOffer, LearningObjective, PairRule, StayNeed
 from .rules import is_stay_host, is_stay_trainee
 from .scope import gp_practice_ids, trainee_departments
 
@@ -258,6 +258,7 @@ def _offer_page(request, offer, *, form=None, period_form=None, status=200):
             "offer": offer,
             "specialties": list(offer.specialties.all()),
             "periods": selectors.offer_periods(offer),
+            "summary": reports.practice_summary(offer),
             "can_change": can_change,
             "form": form if can_change else None,
             "period_form": (period_form or PeriodForm()) if can_change else None,
@@ -339,6 +340,10 @@ def _stay_page(request, stay, *, decline_form=None, status=200):
             if can_decline
             else None,
             "decline_form": (decline_form or DeclineForm()) if can_decline else None,
+            "can_evaluate_practice": user.has_perm("stays.evaluate_practice", stay),
+            "can_evaluate_stay": user.has_perm("stays.evaluate_stay", stay),
+            "evaluations": reports.evaluations_for(stay, user),
+            "evaluation_window_days": EVALUATION_WINDOW_DAYS,
         },
         status=status,
     )
