@@ -6,13 +6,15 @@ Needs, offers, runs and stays are addressed by their random ``public_id``, never
 
 from django.urls import path
 
-from . import report_views, views
+from . import feed_views, report_views, views
 
 app_name = "stays"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("kalender.ics", views.my_calendar, name="my_calendar"),
+    path("kalender/", feed_views.calendar_link, name="calendar_link"),
+    path("kalender/<str:token>.ics", feed_views.feed, name="feed"),
     path("behov/ny/", views.need_new, name="need_new"),
     path("behov/<uuid:public_id>/", views.need_detail, name="need"),
     path("behov/<uuid:public_id>/traek-tilbage/", views.need_withdraw, name="need_withdraw"),
