@@ -3,6 +3,7 @@ its chart and spreadsheets. Who may not evaluate or report gets 404, superusers 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -76,11 +77,14 @@ def _year(request) -> int:
 def report(request, region: str):
     the_region = _region_or_404(request, region)
     the_report = reports.region_report(the_region, _year(request))
+    # Hundreds of practices in a national region: a page of them at a time (the CSV has all).
+    practices = Paginator(the_report.practices, selectors.BOARD_ROWS).get_page(request.GET.get("side"))
     return render(
         request,
         "stays/report.html",
         {
             "report": the_report,
+            "practices": practices,
             "years": reports.report_years(the_region),
             "chart": charts.specialty_bars(the_report.specialties),
         },

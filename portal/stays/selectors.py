@@ -15,6 +15,9 @@ from .models import Assignment, HostOffer, HostPeriod, LearningObjective, Matchi
 from .scope import coordinator_region_ids, gp_practice_ids, is_trainee
 
 CALENDAR_MAX_WEEKS = 60
+# A region board shows this many rows per list; the rest are in the CSV/XLSX and the run's pages.
+BOARD_ROWS = 50
+RUN_PAGE_ROWS = 50
 
 _NEED_RELATED = ("trainee", "department__parent", "specialty")
 _ASSIGNMENT_RELATED = ("need__trainee", "need__specialty", "need__department__parent", "offer__practice")
@@ -129,19 +132,28 @@ class RegionBoard:
     rules: list
     latest_run: MatchingRun | None
     stays: list = field(default_factory=list)
+    stays_count: int = 0
+    shown_offers: list = field(default_factory=list)
+
+    @property
+    def shown_needs(self) -> list:
+        return self.open_needs[:BOARD_ROWS]
 
 
 def region_board(region: Region) -> RegionBoard:
+    """Everything the coordinator picks from (every open need and offer, for the rule form), and
+    the first ``BOARD_ROWS`` of each list to show: at national scale a region has hundreds of
+    each, and a page of them all took seconds to render."""
     needs = list(
         StayNeed.objects.filter(region=region)
         .exclude(state=StayNeed.State.WITHDRAWN)
         .select_related(*_NEED_RELATED)
         .order_by("earliest_start", "pk")
     )
-    offers = list(
-        HostOffer.objects.filter(region=region)
-        .select_related("practice", "supervisor", "area")
-        .prefetch_related("specialties", "periods")
+    offers = list(HostOffer.objects.filter(region=region).select_related("practice"))
+    shown_ids = [o.pk for o in offers[:BOARD_ROWS]]
+    stays = Assignment.objects.filter(
+        need__region=region, state__in=[*Assignment.HOLDING, Assignment.State.DECLINED]
     )
     return RegionBoard(
         region=region,
@@ -150,12 +162,12 @@ def region_board(region: Region) -> RegionBoard:
         offers=offers,
         rules=region_rules(region),
         latest_run=MatchingRun.objects.filter(region=region).select_related("run_by").first(),
-        stays=list(
-            Assignment.objects.filter(
-                need__region=region, state__in=[*Assignment.HOLDING, Assignment.State.DECLINED]
-            )
-            .select_related(*_ASSIGNMENT_RELATED)
-            .order_by("starts_on", "pk")
+        stays=list(stays.select_related(*_ASSIGNMENT_RELATED).order_by("starts_on", "pk")[:BOARD_ROWS]),
+        stays_count=stays.count(),
+        shown_offers=list(
+            HostOffer.objects.filter(pk__in=shown_ids)
+            .select_related("practice", "supervisor", "area")
+            .prefetch_related("specialties", "periods")
         ),
     )
 
@@ -172,10 +184,14 @@ def run_for_region(region: Region, public_id) -> MatchingRun | None:
     return MatchingRun.objects.filter(region=region, public_id=public_id).select_related("run_by").first()
 
 
-def run_assignments(run: MatchingRun) -> list[Assignment]:
-    return list(
-        run.assignments.select_related(*_ASSIGNMENT_RELATED).order_by("offer__practice__name", "starts_on")
+def run_assignments_query(run: MatchingRun) -> QuerySet:
+    return run.assignments.select_related(*_ASSIGNMENT_RELATED).order_by(
+        "offer__practice__name", "starts_on", "pk"
     )
+
+
+def run_assignments(run: MatchingRun) -> list[Assignment]:
+    return list(run_assignments_query(run))
 
 
 def infeasible_rows(run: MatchingRun) -> list[tuple[StayNeed | None, dict]]:

@@ -11,6 +11,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -480,8 +481,13 @@ def _run_or_404(request, region_slug, public_id):
 @never_cache
 @require_GET
 def run_detail(request, region: str, public_id):
+    """The proposal a page of ``RUN_PAGE_ROWS`` stays at a time (ordered by practice), with the
+    week calendar of that page: a national region's proposal is hundreds of stays."""
     the_region, run = _run_or_404(request, region, public_id)
-    assignments = selectors.run_assignments(run)
+    page = Paginator(selectors.run_assignments_query(run), selectors.RUN_PAGE_ROWS).get_page(
+        request.GET.get("side")
+    )
+    assignments = list(page.object_list)
     rules = {(r.need_id, r.offer_id): r.kind for r in selectors.region_rules(the_region)}
     for a in assignments:
         a.rule = rules.get((a.need_id, a.offer_id))
@@ -492,6 +498,8 @@ def run_detail(request, region: str, public_id):
             "region": the_region,
             "run": run,
             "assignments": assignments,
+            "page": page,
+            "placed": page.paginator.count,
             "calendar": selectors.week_calendar(assignments),
             "infeasible": selectors.infeasible_rows(run),
             "is_latest": services.latest_run_id(the_region.pk) == run.pk,
