@@ -149,7 +149,7 @@ class PairRuleForm(forms.Form):
         self.fields["need"].choices = [
             (str(n.public_id), f"{n.trainee.get_full_name()} · {n.specialty.name}") for n in needs
         ]
-        self.fields["offer"].choices = [(str(o.public_id), o.practice.name) for o in offers]
+        self.fields["offer"].choices = [(str(public_id), name) for public_id, name in offers]
 
 
 class ObjectiveForm(forms.Form):

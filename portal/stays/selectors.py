@@ -16,8 +16,8 @@ from .scope import coordinator_region_ids, gp_practice_ids, is_trainee
 
 CALENDAR_MAX_WEEKS = 60
 # A region board shows this many rows per list; the rest are in the CSV/XLSX and the run's pages.
-BOARD_ROWS = 50
-RUN_PAGE_ROWS = 50
+BOARD_ROWS = 25
+RUN_PAGE_ROWS = 25
 
 _NEED_RELATED = ("trainee", "department__parent", "specialty")
 _ASSIGNMENT_RELATED = ("need__trainee", "need__specialty", "need__department__parent", "offer__practice")
@@ -127,8 +127,7 @@ def objectives_of(specialty: Specialty) -> list[LearningObjective]:
 class RegionBoard:
     region: Region
     open_needs: list
-    assigned_needs: list
-    offers: list
+    offers: list  # (public_id, practice name) of every offer: the rule form's choices
     rules: list
     latest_run: MatchingRun | None
     stays: list = field(default_factory=list)
@@ -144,21 +143,28 @@ def region_board(region: Region) -> RegionBoard:
     """Everything the coordinator picks from (every open need and offer, for the rule form), and
     the first ``BOARD_ROWS`` of each list to show: at national scale a region has hundreds of
     each, and a page of them all took seconds to render."""
-    needs = list(
-        StayNeed.objects.filter(region=region)
-        .exclude(state=StayNeed.State.WITHDRAWN)
+    open_needs = list(
+        StayNeed.objects.filter(region=region, state=StayNeed.State.OPEN)
         .select_related(*_NEED_RELATED)
         .order_by("earliest_start", "pk")
     )
-    offers = list(HostOffer.objects.filter(region=region).select_related("practice"))
-    shown_ids = [o.pk for o in offers[:BOARD_ROWS]]
+    # Names only: a national region has hundreds of offers, and instances cost more than tuples.
+    offers = list(
+        HostOffer.objects.filter(region=region)
+        .order_by("practice__name", "pk")
+        .values_list("public_id", "practice__name")
+    )
+    shown_ids = list(
+        HostOffer.objects.filter(region=region)
+        .order_by("practice__name", "pk")
+        .values_list("pk", flat=True)[:BOARD_ROWS]
+    )
     stays = Assignment.objects.filter(
         need__region=region, state__in=[*Assignment.HOLDING, Assignment.State.DECLINED]
     )
     return RegionBoard(
         region=region,
-        open_needs=[n for n in needs if n.state == StayNeed.State.OPEN],
-        assigned_needs=[n for n in needs if n.state == StayNeed.State.ASSIGNED],
+        open_needs=open_needs,
         offers=offers,
         rules=region_rules(region),
         latest_run=MatchingRun.objects.filter(region=region).select_related("run_by").first(),
@@ -166,6 +172,7 @@ def region_board(region: Region) -> RegionBoard:
         stays_count=stays.count(),
         shown_offers=list(
             HostOffer.objects.filter(pk__in=shown_ids)
+            .order_by("practice__name", "pk")
             .select_related("practice", "supervisor", "area")
             .prefetch_related("specialties", "periods")
         ),

@@ -434,7 +434,7 @@ def rule_add(request, region: str):
     form = _rule_form(board, request.POST)
     if form.is_valid():
         need = next(n for n in board.open_needs if str(n.public_id) == form.cleaned_data["need"])
-        offer = next(o for o in board.offers if str(o.public_id) == form.cleaned_data["offer"])
+        offer = HostOffer.objects.get(region=the_region, public_id=form.cleaned_data["offer"])
         with service_call(form) as call:
             services.pair_rule_set(actor=request.user, need=need, offer=offer, kind=form.cleaned_data["kind"])
         if call.ok:
