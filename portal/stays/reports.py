@@ -160,17 +160,50 @@ class RegionReport:
         return self.weeks_hosted / self.weeks_offered if self.weeks_offered else None
 
 
-def _stay_figures(stays, key: str, today: date) -> dict:
-    """Per ``key``: stays done (confirmed and over) and weeks hosted (stays holding a place)."""
+def _stay_figures(stays, today: date) -> tuple[dict, dict]:
+    """Per specialty and per offer: stays done (confirmed and over) and weeks hosted (stays
+    holding a place). One grouped query by both, summed up here: a region has a few hundred
+    (specialty, practice) pairs, and one scan is cheaper than two."""
     rows = (
-        stays.values(key)
+        stays.values("need__specialty_id", "offer_id")
         .annotate(
             done=Count("pk", filter=Q(state=Assignment.State.CONFIRMED, ends_on__lt=today)),
             weeks=Sum("length_weeks"),
         )
         .order_by()
     )
-    return {r[key]: (r["done"], r["weeks"] or 0) for r in rows}
+    by_specialty: dict = {}
+    by_offer: dict = {}
+    for r in rows:
+        for table, key in ((by_specialty, r["need__specialty_id"]), (by_offer, r["offer_id"])):
+            done, weeks = table.get(key, (0, 0))
+            table[key] = (done + r["done"], weeks + (r["weeks"] or 0))
+    return by_specialty, by_offer
+
+
+def _report_scores(evaluations) -> tuple[dict, dict, Scores]:
+    """Scores per specialty, per offer and overall from one grouped query of sums and counts
+    (averages of averages would weigh a practice with one evaluation like one with ten)."""
+    sums: dict = {}
+    rows = (
+        evaluations.values("assignment__need__specialty_id", "assignment__offer_id", "direction")
+        .annotate(total=Sum("score"), n=Count("pk"))
+        .order_by()
+    )
+    for r in rows:
+        for key in (
+            ("s", r["assignment__need__specialty_id"]),
+            ("o", r["assignment__offer_id"]),
+            ("all", None),
+        ):
+            total, n = sums.get((key, r["direction"]), (0, 0))
+            sums[(key, r["direction"])] = (total + r["total"], n + r["n"])
+    tables: dict = {"s": {}, "o": {}, "all": {}}
+    for ((kind, key), direction), (total, n) in sums.items():
+        scores = tables[kind].setdefault(key, Scores())
+        setattr(scores, direction, total / n)
+        setattr(scores, f"{direction}_count", n)
+    return tables["s"], tables["o"], tables["all"].get(None, Scores())
 
 
 def _weeks_offered(region: Region, first: date, last: date) -> dict[int, int]:
@@ -195,11 +228,9 @@ def region_report(region: Region, year: int) -> RegionReport:
         need__region=region, state__in=Assignment.HOLDING, starts_on__gte=first, starts_on__lte=last
     )
     evaluations = StayEvaluation.objects.filter(assignment__in=stays)
-    by_specialty = _stay_figures(stays, "need__specialty_id", today)
-    by_offer = _stay_figures(stays, "offer_id", today)
+    by_specialty, by_offer = _stay_figures(stays, today)
     offered = _weeks_offered(region, first, last)
-    specialty_scores = _scores_by(evaluations, "assignment__need__specialty_id")
-    practice_scores = _scores_by(evaluations, "assignment__offer_id")
+    specialty_scores, practice_scores, totals = _report_scores(evaluations)
     specialties = [
         SpecialtyRow(
             specialty=s,
@@ -222,7 +253,6 @@ def region_report(region: Region, year: int) -> RegionReport:
         .select_related("practice")
         .order_by("practice__name")
     ]
-    totals = _scores_by(evaluations, None).get(None, Scores())
     return RegionReport(
         region=region,
         year=year,
