@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install assets migrate demo check lint format messages lock bench bench-search bench-correspondence bench-conferences bench-bookings bench-referrals bench-stays bench-pages clean audit
+.PHONY: run test install assets migrate demo check lint format messages lock bench bench-search bench-correspondence bench-conferences bench-bookings bench-referrals bench-stays bench-stays-pages bench-pages clean audit
 
 # The task worker (search indexing, e-mail outbox) runs beside the web server and stops with it.
 # Links in e-mails point at the address this server really answers on.
@@ -111,6 +111,11 @@ bench-referrals: install assets
 # build and solve time, status, assigned count, objective, bound and gap; no database.
 bench-stays: install
 	$(PY) bench/stays.py
+
+# The coordinator's focused-stay pages at national scale (1,500 trainees, 1,800 practices, a
+# published and evaluated year): p50/p95, CPU and queries; a temporary SQLite file unless DATABASE_URL is set.
+bench-stays-pages: install assets
+	$(PY) bench/stays_pages.py
 
 # The home page, a section listing and a guideline page as an anonymous visitor: p50/p95, CPU per
 # request and queries, with caches warm and emptied (a temporary SQLite file unless DATABASE_URL is set).

@@ -290,3 +290,34 @@ class Membership(models.Model):
             raise ValidationError(
                 {"is_conference_specialist": _("Only a hospital specialist can be a conference specialist.")}
             )
+
+
+class CalendarFeedToken(models.Model):
+    """A personal secret for subscribing to one of one's calendars from a calendar program.
+
+    Calendar programs cannot log in (let alone with a second factor), so the feed URL carries
+    this random token instead: no user id, nothing personal. One token per user and feed, so
+    that renewing the link of one calendar leaves the others working; renewing replaces the
+    secret and every old link stops working. Each module's feed view finds the user by
+    ``(token, feed)`` and shows only that module's events.
+    """
+
+    class Feed(models.TextChoices):
+        BOOKINGS = "bookings", _("Bookings")
+        DROP_IN = "drop_in", _("Drop-in hours")
+        STAYS = "stays", _("Focused stays")
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    feed = models.CharField(_("calendar"), max_length=20, choices=Feed.choices)
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("calendar link")
+        verbose_name_plural = _("calendar links")
+        constraints = [models.UniqueConstraint(fields=["user", "feed"], name="accounts_one_token_per_feed")]
+
+    def __str__(self):
+        return f"CalendarFeedToken {self.pk}"

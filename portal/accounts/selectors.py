@@ -7,7 +7,7 @@ evaluation must not cost a query.
 
 from collections.abc import Iterable
 
-from .models import Membership, Organisation
+from .models import CalendarFeedToken, Membership, Organisation, User
 from .roles import CLINICIAN_ROLES
 
 _CACHE_ATTRIBUTE = "_accounts_memberships"
@@ -44,3 +44,20 @@ def user_clinician_organisations(user) -> list[Organisation]:
             seen.add(membership.organisation_id)
             result.append(membership.organisation)
     return result
+
+
+def calendar_feed_user(*, token: str, feed: str) -> User | None:
+    """The active user a calendar link of this feed belongs to, or None (a token of another
+    feed opens nothing here)."""
+    if not token:
+        return None
+    found = (
+        CalendarFeedToken.objects.filter(token=token, feed=feed, user__is_active=True)
+        .select_related("user")
+        .first()
+    )
+    return found.user if found else None
+
+
+def calendar_feed_token_of(*, user: User, feed: str) -> CalendarFeedToken | None:
+    return CalendarFeedToken.objects.filter(user=user, feed=feed).first()

@@ -1,8 +1,11 @@
-"""Writes to a user's own account."""
+"""Writes to a user's own account: profile, notification settings, calendar links."""
+
+import secrets
 
 from django.db import transaction
+from django.utils import timezone
 
-from .models import User
+from .models import CalendarFeedToken, User
 
 
 @transaction.atomic
@@ -22,3 +25,30 @@ def notification_settings_update(*, user: User, informational_emails: bool) -> U
     user.informational_emails = informational_emails
     user.save(update_fields=["informational_emails"])
     return user
+
+
+# --- Calendar links -----------------------------------------------------------------------------
+
+
+def _new_feed_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+@transaction.atomic
+def calendar_feed_token_get_or_create(*, user: User, feed: str) -> CalendarFeedToken:
+    token, _created = CalendarFeedToken.objects.get_or_create(
+        user=user, feed=feed, defaults={"token": _new_feed_secret()}
+    )
+    return token
+
+
+@transaction.atomic
+def calendar_feed_token_renew(*, user: User, feed: str) -> CalendarFeedToken:
+    """A new secret for this feed; every link with the old one stops working at once."""
+    token, created = CalendarFeedToken.objects.get_or_create(
+        user=user, feed=feed, defaults={"token": _new_feed_secret()}
+    )
+    if not created:
+        token.token, token.created_at = _new_feed_secret(), timezone.now()
+        token.save(update_fields=["token", "created_at"])
+    return token

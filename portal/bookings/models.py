@@ -185,19 +185,3 @@ class Booking(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.BOOKED
-
-
-class CalendarToken(models.Model):
-    """A personal secret for subscribing to one's bookings from a calendar program, which cannot
-    log in. Nothing personal in the URL; renewing replaces the secret and old links stop working."""
-
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    token = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("booking calendar link")
-        verbose_name_plural = _("booking calendar links")
-
-    def __str__(self):
-        return f"CalendarToken {self.pk}"

@@ -11,10 +11,10 @@ from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subq
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from portal.accounts.models import Organisation, User
-from portal.accounts.selectors import memberships_for_user
+from portal.accounts.models import CalendarFeedToken, Organisation, User
+from portal.accounts.selectors import calendar_feed_token_of, calendar_feed_user, memberships_for_user
 
-from .models import Booking, CalendarToken, Hold, Resource, Slot
+from .models import Booking, Hold, Resource, Slot
 from .rules import STAFF_ROLES, staff_organisation_ids
 
 # A page of choices, not the calendar: the booker narrows by kind, owner or window for more.
@@ -162,15 +162,12 @@ def resource_slots(
 
 
 def calendar_token_user(token: str) -> User | None:
-    """The active user a calendar link belongs to, or None."""
-    if not token:
-        return None
-    found = CalendarToken.objects.filter(token=token, user__is_active=True).select_related("user").first()
-    return found.user if found else None
+    """The active user a bookings calendar link belongs to, or None."""
+    return calendar_feed_user(token=token, feed=CalendarFeedToken.Feed.BOOKINGS)
 
 
-def calendar_token_of(user: User) -> CalendarToken | None:
-    return CalendarToken.objects.filter(user=user).first()
+def calendar_token_of(user: User) -> CalendarFeedToken | None:
+    return calendar_feed_token_of(user=user, feed=CalendarFeedToken.Feed.BOOKINGS)
 
 
 def bookings_feed(user: User, *, now: datetime | None = None) -> QuerySet[Booking]:

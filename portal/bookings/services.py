@@ -7,7 +7,6 @@ constraints on the tables are the second line (see models). Services raise
 Danish when the request breaks a booking rule (views answer 400).
 """
 
-import secrets
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
@@ -17,7 +16,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.accounts.models import Organisation, User
+from portal.accounts import services as accounts_services
+from portal.accounts.models import CalendarFeedToken, Organisation, User
 from portal.core.deadlines import MONDAY_TO_FRIDAY, is_working_day
 
 from .models import (
@@ -26,7 +26,6 @@ from .models import (
     SLOT_MAX_CAPACITY,
     SLOT_MAX_MINUTES,
     Booking,
-    CalendarToken,
     Hold,
     Resource,
     Slot,
@@ -421,21 +420,15 @@ def holds_expire(*, now: datetime | None = None) -> int:
 # --- The calendar link -------------------------------------------------------------------------
 
 
-def _new_token() -> str:
-    return secrets.token_urlsafe(32)
+# The link itself lives in accounts (one model for every module's calendar feed).
 
 
-@transaction.atomic
-def calendar_token_get_or_create(*, user: User) -> CalendarToken:
-    token, _created = CalendarToken.objects.get_or_create(user=user, defaults={"token": _new_token()})
-    return token
+def calendar_token_get_or_create(*, user: User) -> CalendarFeedToken:
+    return accounts_services.calendar_feed_token_get_or_create(
+        user=user, feed=CalendarFeedToken.Feed.BOOKINGS
+    )
 
 
-@transaction.atomic
-def calendar_token_renew(*, user: User) -> CalendarToken:
+def calendar_token_renew(*, user: User) -> CalendarFeedToken:
     """A new secret; every link with the old one stops working at once."""
-    token, created = CalendarToken.objects.get_or_create(user=user, defaults={"token": _new_token()})
-    if not created:
-        token.token, token.created_at = _new_token(), timezone.now()
-        token.save(update_fields=["token", "created_at"])
-    return token
+    return accounts_services.calendar_feed_token_renew(user=user, feed=CalendarFeedToken.Feed.BOOKINGS)

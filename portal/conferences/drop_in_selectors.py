@@ -8,11 +8,11 @@ from datetime import datetime, timedelta
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from portal.accounts.models import HealthCouncilArea, Specialty, User
+from portal.accounts.models import CalendarFeedToken, HealthCouncilArea, Specialty, User
 from portal.accounts.roles import Role
-from portal.accounts.selectors import memberships_for_user
+from portal.accounts.selectors import calendar_feed_token_of, calendar_feed_user, memberships_for_user
 
-from .models import DROP_IN_MAX_MINUTES, CalendarFeedToken, DropInAttendance, DropInHour
+from .models import DROP_IN_MAX_MINUTES, DropInAttendance, DropInHour
 from .rules import gp_area_ids
 
 CALENDAR_DAYS = 28
@@ -78,17 +78,12 @@ def drop_in_feed(
 
 
 def calendar_token_user(token: str) -> User | None:
-    """The active user a calendar link belongs to, or None."""
-    found = (
-        CalendarFeedToken.objects.filter(token=token, user__is_active=True).select_related("user").first()
-        if token
-        else None
-    )
-    return found.user if found else None
+    """The active user a drop-in calendar link belongs to, or None."""
+    return calendar_feed_user(token=token, feed=CalendarFeedToken.Feed.DROP_IN)
 
 
 def calendar_token_of(user: User) -> CalendarFeedToken | None:
-    return CalendarFeedToken.objects.filter(user=user).first()
+    return calendar_feed_token_of(user=user, feed=CalendarFeedToken.Feed.DROP_IN)
 
 
 def feed_area_ids(user: User) -> set[int]:

@@ -4,7 +4,6 @@ A drop-in hour carries no patient data, so nothing here writes the access log; w
 signed up and who joined is recorded so the session page can show who is there.
 """
 
-import secrets
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,11 +12,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from portal.accounts.models import Organisation, User
+from portal.accounts import services as accounts_services
+from portal.accounts.models import CalendarFeedToken, Organisation, User
 from portal.accounts.roles import Role
 from portal.accounts.selectors import user_has_role_in
 
-from .models import DROP_IN_DEFAULT_MINUTES, CalendarFeedToken, DropInAttendance, DropInHour
+from .models import DROP_IN_DEFAULT_MINUTES, DropInAttendance, DropInHour
 
 # Joining opens a little before the start, as a waiting room does.
 JOIN_OPENS_BEFORE = timedelta(minutes=10)
@@ -95,22 +95,13 @@ def drop_in_join(*, drop_in: DropInHour, gp: User, now: datetime | None = None) 
     return _attendance(drop_in, gp, field="joined_at", now=now)
 
 
-def _new_token() -> str:
-    return secrets.token_urlsafe(32)
+# The link itself lives in accounts (one model for every module's calendar feed).
 
 
-@transaction.atomic
 def calendar_token_get_or_create(*, user: User) -> CalendarFeedToken:
-    token, _created = CalendarFeedToken.objects.get_or_create(user=user, defaults={"token": _new_token()})
-    return token
+    return accounts_services.calendar_feed_token_get_or_create(user=user, feed=CalendarFeedToken.Feed.DROP_IN)
 
 
-@transaction.atomic
 def calendar_token_renew(*, user: User) -> CalendarFeedToken:
     """A new secret; every link with the old one stops working at once."""
-    token, created = CalendarFeedToken.objects.get_or_create(user=user, defaults={"token": _new_token()})
-    if not created:
-        token.token = _new_token()
-        token.created_at = timezone.now()
-        token.save(update_fields=["token", "created_at"])
-    return token
+    return accounts_services.calendar_feed_token_renew(user=user, feed=CalendarFeedToken.Feed.DROP_IN)

@@ -474,28 +474,6 @@ class DropInAttendance(models.Model):
         return f"{self.gp} @ {self.drop_in}"
 
 
-class CalendarFeedToken(models.Model):
-    """A personal secret for subscribing to drop-in calendars from a calendar program.
-
-    Calendar programs cannot log in (let alone with a second factor), so the feed URL
-    carries this random token instead: no user id, nothing personal. Renewing it replaces
-    the secret, and every old link stops working.
-    """
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
-    )
-    token = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("calendar link")
-        verbose_name_plural = _("calendar links")
-
-    def __str__(self):
-        return f"CalendarFeedToken {self.pk}"
-
-
 # --- Practice visits ---------------------------------------------------------------------------
 
 VISIT_PURPOSE_MAX_LENGTH = 200

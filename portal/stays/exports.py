@@ -117,3 +117,59 @@ def stays_xlsx(stays: Iterable[Assignment], *, title: str) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+# --- The coordinator's yearly report --------------------------------------------------------
+
+
+def _score(value) -> float | str:
+    return round(value, 2) if value is not None else ""
+
+
+def _report_rows(report) -> list[list]:
+    """One sheet of two blocks: per specialty, then per practice with its capacity used."""
+    rows: list[list] = [
+        [_("Specialty"), _("Stays done"), _("Weeks hosted"), _("Trainees' score of the practice"),
+         _("Evaluations"), _("Supervisors' score of the stay"), _("Evaluations")],
+    ]  # fmt: skip
+    for r in report.specialties:
+        s = r.scores
+        rows.append(
+            [r.specialty.name, r.stays_done, r.weeks_hosted, _score(s.of_practice), s.of_practice_count,
+             _score(s.of_stay), s.of_stay_count]
+        )  # fmt: skip
+    rows.append([])
+    rows.append(
+        [_("Practice"), _("Stays done"), _("Weeks hosted"), _("Weeks offered"), _("Capacity used (%)"),
+         _("Trainees' score of the practice"), _("Supervisors' score of the stay")]
+    )  # fmt: skip
+    for p in report.practices:
+        used = round(100 * p.capacity_used) if p.capacity_used is not None else ""
+        rows.append(
+            [p.offer.practice.name, p.stays_done, p.weeks_hosted, p.weeks_offered, used,
+             _score(p.scores.of_practice), _score(p.scores.of_stay)]
+        )  # fmt: skip
+    rows.append([])
+    rows.append([_("Learning objective"), _("Specialty"), _("Average score"), _("Evaluations")])
+    for o in report.objectives:
+        rows.append([o.title, o.specialty, _score(o.average), o.count])
+    return rows
+
+
+def report_csv(report) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    for row in _report_rows(report):
+        writer.writerow([_cell(v) for v in row])
+    return "\ufeff" + out.getvalue()
+
+
+def report_xlsx(report) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = f"{report.region.name} {report.year}"[:31]
+    for row in _report_rows(report):
+        sheet.append([_cell(v) for v in row])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

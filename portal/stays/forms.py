@@ -15,6 +15,8 @@ from .models import (
     OBJECTIVE_TITLE_MAX_LENGTH,
     PERIOD_CAPACITY_MAX,
     REASON_MAX_LENGTH,
+    SCORE_MAX,
+    SCORE_MIN,
     STAY_LENGTH_MAX_WEEKS,
     PairRule,
     PracticeType,
@@ -147,7 +149,7 @@ class PairRuleForm(forms.Form):
         self.fields["need"].choices = [
             (str(n.public_id), f"{n.trainee.get_full_name()} · {n.specialty.name}") for n in needs
         ]
-        self.fields["offer"].choices = [(str(o.public_id), o.practice.name) for o in offers]
+        self.fields["offer"].choices = [(str(public_id), name) for public_id, name in offers]
 
 
 class ObjectiveForm(forms.Form):
@@ -158,3 +160,38 @@ class ObjectiveForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+SCORE_CHOICES = [(str(n), str(n)) for n in range(SCORE_MIN, SCORE_MAX + 1)]
+
+
+class EvaluationForm(forms.Form):
+    """An overall score and a comment; for the supervisor also a score per learning objective
+    (fields ``objective_<pk>``, one per objective of the stay)."""
+
+    score = forms.TypedChoiceField(
+        label=_("Overall score (1 = poor, 5 = excellent)"),
+        choices=SCORE_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        max_length=NOTES_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        strip=False,
+    )
+
+    def __init__(self, *args, objectives=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.objectives = list(objectives)
+        for objective in self.objectives:
+            self.fields[f"objective_{objective.pk}"] = forms.TypedChoiceField(
+                label=objective.title, choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
+            )
+        # The objectives first: the overall score sums them up.
+        self.order_fields([f"objective_{o.pk}" for o in self.objectives] + ["score", "comment"])
+
+    def objective_scores(self) -> dict[int, int]:
+        return {o.pk: self.cleaned_data[f"objective_{o.pk}"] for o in self.objectives}

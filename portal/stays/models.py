@@ -417,8 +417,19 @@ class PairRule(models.Model):
         return f"{self.get_kind_display()}: {self.need} · {self.offer}"
 
 
+# An evaluation can be given, and changed by its author, until this many days after the stay
+# ended: long enough for a busy GP, short enough that the yearly report does not shift later.
+EVALUATION_WINDOW_DAYS = 60
+SCORE_MIN, SCORE_MAX = 1, 5
+
+
 class StayEvaluation(models.Model):
-    """After a stay: the trainee evaluates the practice, the supervisor evaluates the stay."""
+    """After a stay: the trainee evaluates the practice, the supervising GP evaluates the stay.
+
+    One per direction and stay; its author may change it until ``EVALUATION_WINDOW_DAYS`` after
+    the stay ended. The supervisor scores each of the stay's learning objectives
+    (``ObjectiveScore``); both give an overall score and may add a comment.
+    """
 
     class Direction(models.TextChoices):
         OF_PRACTICE = "of_practice", _("The trainee's evaluation of the practice")
@@ -432,13 +443,11 @@ class StayEvaluation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
     )
     score = models.PositiveSmallIntegerField(
-        _("overall score"), validators=[MinValueValidator(1), MaxValueValidator(5)]
-    )
-    objectives_met = models.ManyToManyField(
-        LearningObjective, blank=True, related_name="+", verbose_name=_("objectives met")
+        _("overall score"), validators=[MinValueValidator(SCORE_MIN), MaxValueValidator(SCORE_MAX)]
     )
     comment = models.TextField(_("comment"), max_length=NOTES_MAX_LENGTH, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("stay evaluation")
@@ -454,3 +463,34 @@ class StayEvaluation(models.Model):
 
     def __str__(self):
         return f"{self.assignment} · {self.get_direction_display()}"
+
+
+class ObjectiveScore(models.Model):
+    """The supervisor's score of how far the stay reached one of its learning objectives."""
+
+    evaluation = models.ForeignKey(
+        StayEvaluation,
+        on_delete=models.CASCADE,
+        related_name="objective_scores",
+        verbose_name=_("evaluation"),
+    )
+    objective = models.ForeignKey(
+        LearningObjective, on_delete=models.PROTECT, related_name="+", verbose_name=_("learning objective")
+    )
+    score = models.PositiveSmallIntegerField(
+        _("score"), validators=[MinValueValidator(SCORE_MIN), MaxValueValidator(SCORE_MAX)]
+    )
+
+    class Meta:
+        verbose_name = _("objective score")
+        verbose_name_plural = _("objective scores")
+        ordering = ["objective__position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "objective"], name="stays_one_score_per_objective"),
+            models.CheckConstraint(
+                condition=Q(score__gte=1) & Q(score__lte=5), name="stays_objective_score_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.objective} · {self.score}"

@@ -8,9 +8,12 @@ superusers too. A proposal is the coordinator's draft: neither side sees it befo
 published. The services check the state rules again.
 """
 
-import rules
+from datetime import timedelta
 
-from .models import Assignment, HostOffer, MatchingRun, StayNeed
+import rules
+from django.utils import timezone
+
+from .models import EVALUATION_WINDOW_DAYS, Assignment, HostOffer, MatchingRun, StayNeed
 from .scope import coordinator_region_ids, gp_practice_ids, is_trainee
 
 
@@ -97,6 +100,28 @@ def trainee_not_confirmed(user, assignment) -> bool:
     return isinstance(assignment, Assignment) and assignment.trainee_confirmed_at is None
 
 
+@rules.predicate
+def is_stay_supervisor(user, assignment) -> bool:
+    """The supervising GP named on the offer, while still a GP of the practice."""
+    return is_stay_host(user, assignment) and assignment.offer.supervisor_id == user.pk
+
+
+@rules.predicate
+def stay_has_ended(user, assignment) -> bool:
+    return (
+        isinstance(assignment, Assignment)
+        and assignment.state == Assignment.State.CONFIRMED
+        and assignment.ends_on < timezone.localdate()
+    )
+
+
+@rules.predicate
+def evaluation_window_open(user, assignment) -> bool:
+    return isinstance(assignment, Assignment) and timezone.localdate() <= assignment.ends_on + timedelta(
+        days=EVALUATION_WINDOW_DAYS
+    )
+
+
 rules.add_perm("stays.add_stayneed", is_trainee_anywhere)
 rules.add_perm("stays.view_stayneed", owns_need | coordinates_object)
 rules.add_perm("stays.withdraw_stayneed", owns_need & need_is_open)
@@ -111,3 +136,6 @@ rules.add_perm("stays.view_assignment", is_stay_trainee | is_stay_host | coordin
 rules.add_perm("stays.confirm_as_practice", is_stay_host & awaits_answer & practice_not_confirmed)
 rules.add_perm("stays.confirm_as_trainee", is_stay_trainee & awaits_answer & trainee_not_confirmed)
 rules.add_perm("stays.decline_assignment", (is_stay_host | is_stay_trainee) & awaits_answer)
+# After a confirmed stay has ended, each side evaluates once (and may change it within the window).
+rules.add_perm("stays.evaluate_practice", is_stay_trainee & stay_has_ended & evaluation_window_open)
+rules.add_perm("stays.evaluate_stay", is_stay_supervisor & stay_has_ended & evaluation_window_open)

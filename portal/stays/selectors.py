@@ -15,6 +15,9 @@ from .models import Assignment, HostOffer, HostPeriod, LearningObjective, Matchi
 from .scope import coordinator_region_ids, gp_practice_ids, is_trainee
 
 CALENDAR_MAX_WEEKS = 60
+# A region board shows this many rows per list; the rest are in the CSV/XLSX and the run's pages.
+BOARD_ROWS = 25
+RUN_PAGE_ROWS = 25
 
 _NEED_RELATED = ("trainee", "department__parent", "specialty")
 _ASSIGNMENT_RELATED = ("need__trainee", "need__specialty", "need__department__parent", "offer__practice")
@@ -124,38 +127,54 @@ def objectives_of(specialty: Specialty) -> list[LearningObjective]:
 class RegionBoard:
     region: Region
     open_needs: list
-    assigned_needs: list
-    offers: list
+    offers: list  # (public_id, practice name) of every offer: the rule form's choices
     rules: list
     latest_run: MatchingRun | None
     stays: list = field(default_factory=list)
+    stays_count: int = 0
+    shown_offers: list = field(default_factory=list)
+
+    @property
+    def shown_needs(self) -> list:
+        return self.open_needs[:BOARD_ROWS]
 
 
 def region_board(region: Region) -> RegionBoard:
-    needs = list(
-        StayNeed.objects.filter(region=region)
-        .exclude(state=StayNeed.State.WITHDRAWN)
+    """Everything the coordinator picks from (every open need and offer, for the rule form), and
+    the first ``BOARD_ROWS`` of each list to show: at national scale a region has hundreds of
+    each, and a page of them all took seconds to render."""
+    open_needs = list(
+        StayNeed.objects.filter(region=region, state=StayNeed.State.OPEN)
         .select_related(*_NEED_RELATED)
         .order_by("earliest_start", "pk")
     )
+    # Names only: a national region has hundreds of offers, and instances cost more than tuples.
     offers = list(
         HostOffer.objects.filter(region=region)
-        .select_related("practice", "supervisor", "area")
-        .prefetch_related("specialties", "periods")
+        .order_by("practice__name", "pk")
+        .values_list("public_id", "practice__name")
+    )
+    shown_ids = list(
+        HostOffer.objects.filter(region=region)
+        .order_by("practice__name", "pk")
+        .values_list("pk", flat=True)[:BOARD_ROWS]
+    )
+    stays = Assignment.objects.filter(
+        need__region=region, state__in=[*Assignment.HOLDING, Assignment.State.DECLINED]
     )
     return RegionBoard(
         region=region,
-        open_needs=[n for n in needs if n.state == StayNeed.State.OPEN],
-        assigned_needs=[n for n in needs if n.state == StayNeed.State.ASSIGNED],
+        open_needs=open_needs,
         offers=offers,
         rules=region_rules(region),
         latest_run=MatchingRun.objects.filter(region=region).select_related("run_by").first(),
-        stays=list(
-            Assignment.objects.filter(
-                need__region=region, state__in=[*Assignment.HOLDING, Assignment.State.DECLINED]
-            )
-            .select_related(*_ASSIGNMENT_RELATED)
-            .order_by("starts_on", "pk")
+        stays=list(stays.select_related(*_ASSIGNMENT_RELATED).order_by("starts_on", "pk")[:BOARD_ROWS]),
+        stays_count=stays.count(),
+        shown_offers=list(
+            HostOffer.objects.filter(pk__in=shown_ids)
+            .order_by("practice__name", "pk")
+            .select_related("practice", "supervisor", "area")
+            .prefetch_related("specialties", "periods")
         ),
     )
 
@@ -172,10 +191,14 @@ def run_for_region(region: Region, public_id) -> MatchingRun | None:
     return MatchingRun.objects.filter(region=region, public_id=public_id).select_related("run_by").first()
 
 
-def run_assignments(run: MatchingRun) -> list[Assignment]:
-    return list(
-        run.assignments.select_related(*_ASSIGNMENT_RELATED).order_by("offer__practice__name", "starts_on")
+def run_assignments_query(run: MatchingRun) -> QuerySet:
+    return run.assignments.select_related(*_ASSIGNMENT_RELATED).order_by(
+        "offer__practice__name", "starts_on", "pk"
     )
+
+
+def run_assignments(run: MatchingRun) -> list[Assignment]:
+    return list(run_assignments_query(run))
 
 
 def infeasible_rows(run: MatchingRun) -> list[tuple[StayNeed | None, dict]]:

@@ -6,13 +6,15 @@ Needs, offers, runs and stays are addressed by their random ``public_id``, never
 
 from django.urls import path
 
-from . import views
+from . import feed_views, report_views, views
 
 app_name = "stays"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("kalender.ics", views.my_calendar, name="my_calendar"),
+    path("kalender/", feed_views.calendar_link, name="calendar_link"),
+    path("kalender/<str:token>.ics", feed_views.feed, name="feed"),
     path("behov/ny/", views.need_new, name="need_new"),
     path("behov/<uuid:public_id>/", views.need_detail, name="need"),
     path("behov/<uuid:public_id>/traek-tilbage/", views.need_withdraw, name="need_withdraw"),
@@ -46,7 +48,32 @@ urlpatterns = [
         {"side": "trainee"},
         name="decline_trainee",
     ),
+    path(
+        "ophold/<uuid:public_id>/evaluering/praksis/",
+        report_views.evaluate,
+        {"side": "practice"},
+        name="evaluate_practice",
+    ),
+    path(
+        "ophold/<uuid:public_id>/evaluering/ophold/",
+        report_views.evaluate,
+        {"side": "stay"},
+        name="evaluate_stay",
+    ),
     path("koordinering/<slug:region>/", views.region, name="region"),
+    path("koordinering/<slug:region>/rapport/", report_views.report, name="report"),
+    path(
+        "koordinering/<slug:region>/rapport.csv",
+        report_views.report_export,
+        {"kind": "csv"},
+        name="report_csv",
+    ),
+    path(
+        "koordinering/<slug:region>/rapport.xlsx",
+        report_views.report_export,
+        {"kind": "xlsx"},
+        name="report_xlsx",
+    ),
     path("koordinering/<slug:region>/ophold.csv", views.region_export, {"kind": "csv"}, name="export_csv"),
     path("koordinering/<slug:region>/ophold.xlsx", views.region_export, {"kind": "xlsx"}, name="export_xlsx"),
     path("koordinering/<slug:region>/matchning/", views.region_match, name="match"),

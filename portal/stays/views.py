@@ -11,6 +11,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,9 +28,9 @@ from portal.accounts.selectors import memberships_for_user
 from portal.core.ical import ics_response
 from portal.core.view_errors import service_call
 
-from . import exports, planning, selectors, services
+from . import exports, planning, reports, selectors, services
 from .forms import DeclineForm, NeedForm, ObjectiveForm, OfferForm, PairRuleForm, PeriodForm
-from .models import Assignment, HostOffer, LearningObjective, PairRule, StayNeed
+from .models import EVALUATION_WINDOW_DAYS, Assignment, HostOffer, LearningObjective, PairRule, StayNeed
 from .rules import is_stay_host, is_stay_trainee
 from .scope import gp_practice_ids, trainee_departments
 
@@ -258,6 +259,7 @@ def _offer_page(request, offer, *, form=None, period_form=None, status=200):
             "offer": offer,
             "specialties": list(offer.specialties.all()),
             "periods": selectors.offer_periods(offer),
+            "summary": reports.practice_summary(offer),
             "can_change": can_change,
             "form": form if can_change else None,
             "period_form": (period_form or PeriodForm()) if can_change else None,
@@ -339,6 +341,10 @@ def _stay_page(request, stay, *, decline_form=None, status=200):
             if can_decline
             else None,
             "decline_form": (decline_form or DeclineForm()) if can_decline else None,
+            "can_evaluate_practice": user.has_perm("stays.evaluate_practice", stay),
+            "can_evaluate_stay": user.has_perm("stays.evaluate_stay", stay),
+            "evaluations": reports.evaluations_for(stay, user),
+            "evaluation_window_days": EVALUATION_WINDOW_DAYS,
         },
         status=status,
     )
@@ -428,7 +434,7 @@ def rule_add(request, region: str):
     form = _rule_form(board, request.POST)
     if form.is_valid():
         need = next(n for n in board.open_needs if str(n.public_id) == form.cleaned_data["need"])
-        offer = next(o for o in board.offers if str(o.public_id) == form.cleaned_data["offer"])
+        offer = HostOffer.objects.get(region=the_region, public_id=form.cleaned_data["offer"])
         with service_call(form) as call:
             services.pair_rule_set(actor=request.user, need=need, offer=offer, kind=form.cleaned_data["kind"])
         if call.ok:
@@ -475,8 +481,13 @@ def _run_or_404(request, region_slug, public_id):
 @never_cache
 @require_GET
 def run_detail(request, region: str, public_id):
+    """The proposal a page of ``RUN_PAGE_ROWS`` stays at a time (ordered by practice), with the
+    week calendar of that page: a national region's proposal is hundreds of stays."""
     the_region, run = _run_or_404(request, region, public_id)
-    assignments = selectors.run_assignments(run)
+    page = Paginator(selectors.run_assignments_query(run), selectors.RUN_PAGE_ROWS).get_page(
+        request.GET.get("side")
+    )
+    assignments = list(page.object_list)
     rules = {(r.need_id, r.offer_id): r.kind for r in selectors.region_rules(the_region)}
     for a in assignments:
         a.rule = rules.get((a.need_id, a.offer_id))
@@ -487,6 +498,8 @@ def run_detail(request, region: str, public_id):
             "region": the_region,
             "run": run,
             "assignments": assignments,
+            "page": page,
+            "placed": page.paginator.count,
             "calendar": selectors.week_calendar(assignments),
             "infeasible": selectors.infeasible_rows(run),
             "is_latest": services.latest_run_id(the_region.pk) == run.pk,

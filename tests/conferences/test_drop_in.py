@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from portal.accounts.models import CalendarFeedToken
 from portal.conferences import drop_in_services as services
 from portal.conferences.drop_in_selectors import drop_in_calendar
-from portal.conferences.models import CalendarFeedToken, DropInAttendance, DropInHour
+from portal.conferences.models import DropInAttendance, DropInHour
 from tests.accounts.factories import HealthCouncilAreaFactory, PracticeFactory, UserFactory
 from tests.accounts.login import verified_login
 from tests.authz import assert_authorisation_matrix, http_ok, perm
@@ -289,7 +290,7 @@ def test_the_session_page_and_the_calendar_do_not_grow_with_attendees_or_session
 def _feed_url(client, user, w) -> str:
     verified_login(client, user)
     client.post(reverse("conferences:calendar_links"))
-    token = CalendarFeedToken.objects.get(user=user).token
+    token = CalendarFeedToken.objects.get(user=user, feed="drop_in").token
     return reverse(
         "conferences:drop_in_feed",
         kwargs={"token": token, "specialty": w.department.specialty.slug, "area": w.area.slug},
@@ -302,7 +303,7 @@ def test_the_feed_is_a_calendar_a_parser_reads_back_with_stable_uids_in_utc(clie
     second = drop_in_hour(w, starts_in_minutes=60 * 48, duration_minutes=90, title="")
     url = _feed_url(client, w.gp, w)
     # Nothing but a random secret identifies the subscriber: no user id, no e-mail, no CPR.
-    token = CalendarFeedToken.objects.get(user=w.gp).token
+    token = CalendarFeedToken.objects.get(user=w.gp, feed="drop_in").token
     assert url == f"/konferencer/drop-in/kalender/{token}/geriatri/{w.area.slug}.ics"
     assert len(token) >= 40
     client.logout()  # calendar programs do not log in
@@ -341,7 +342,7 @@ def test_the_feed_answers_404_for_a_wrong_token_a_renewed_one_or_another_area(cl
     fresh = reverse(
         "conferences:drop_in_feed",
         kwargs={
-            "token": CalendarFeedToken.objects.get(user=w.gp).token,
+            "token": CalendarFeedToken.objects.get(user=w.gp, feed="drop_in").token,
             "specialty": "geriatri",
             "area": w.area.slug,
         },

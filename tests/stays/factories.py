@@ -160,3 +160,20 @@ def published(w: World, the_need: StayNeed, the_offer: HostOffer):
     services.run_publish(actor=w.coordinator, run=assignment.run)
     assignment.refresh_from_db()
     return assignment
+
+
+def ended(w: World, the_need: StayNeed, the_offer: HostOffer, *, weeks_ago: int = 1, start=None):
+    """A stay both sides confirmed, moved into the past so that it has ended (the services do not
+    let a need start in the past, so the dates are set afterwards)."""
+    from portal.stays.models import Assignment
+
+    stay = published(w, the_need, the_offer)
+    services.assignment_confirm(actor=the_offer.supervisor, assignment=stay, side="practice")
+    services.assignment_confirm(actor=the_need.trainee, assignment=stay, side="trainee")
+    today = timezone.localdate()
+    start = start or today - timedelta(days=today.weekday() + 7 * (weeks_ago + stay.length_weeks))
+    Assignment.objects.filter(pk=stay.pk).update(
+        starts_on=start, ends_on=start + timedelta(weeks=stay.length_weeks, days=-3)
+    )
+    stay.refresh_from_db()
+    return stay

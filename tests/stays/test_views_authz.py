@@ -171,3 +171,45 @@ def test_every_post_outside_ones_reach_is_404_and_changes_nothing(arranged):
     assert draft.state == Assignment.State.PROPOSED and goal.is_active
     assert PairRule.objects.filter(pk=rule.pk).exists() and the_offer.periods.filter(pk=period.pk).exists()
     assert LearningObjective.objects.count() == 1
+
+
+def test_the_evaluation_and_report_pages_over_http(arranged):
+    """An ended stay: the trainee evaluates the practice, its supervisor the stay; the report is
+    the region's coordinators'. A published stay that has not ended is evaluated by nobody."""
+    w, users, objects = arranged
+    from .factories import ended
+
+    stay = ended(w, need(w, trainee=w.trainee), offer(w, practice=w.other_practice, gp=w.other_gp))
+
+    things = {"ended": stay, "upcoming": objects["stay"]}
+    allowed = {
+        ("trainee", "ended", "evaluate_practice"),
+        ("other_gp", "ended", "evaluate_stay"),
+    }
+    allowed |= {(c, name, "report") for c in COORDINATORS for name in things}
+    actions = {
+        name: http_ok(
+            Client, lambda obj, name=name: reverse(f"stays:{name}", kwargs={"public_id": obj.public_id})
+        )
+        for name in ("evaluate_practice", "evaluate_stay")
+    }
+    actions["report"] = http_ok(
+        Client, lambda obj: reverse("stays:report", kwargs={"region": obj.need.region.slug})
+    )
+    assert_authorisation_matrix(users=users, objects=things, actions=actions, allowed=allowed)
+    # Posting an evaluation from outside: 404 and nothing saved.
+    from portal.stays.models import StayEvaluation
+
+    for role, user in {**users, "superuser": UserFactory(is_superuser=True, is_staff=True)}.items():
+        for side, evaluator in (("practice", "trainee"), ("stay", "other_gp")):
+            if role == evaluator:
+                continue
+            url = reverse(f"stays:evaluate_{side}", kwargs={"public_id": stay.public_id})
+            assert _post_status(user, url, {"score": "3"}) == 404, (role, side)
+    assert not StayEvaluation.objects.exists()
+    for kind in ("report_csv", "report_xlsx"):
+        url = reverse(f"stays:{kind}", kwargs={"region": w.region.slug})
+        for role, user in users.items():
+            client = Client()
+            verified_login(client, user)
+            assert (client.get(url).status_code == 200) == (role in COORDINATORS), (role, kind)

@@ -1,0 +1,278 @@
+"""Reads of what stays achieved: a stay's evaluations as a user may see them, a practice's own
+summary, and the coordinator's report per specialty and practice for a region and a year.
+
+Every figure is an aggregate in SQL (a handful of grouped queries whatever the number of stays),
+so the report costs the same for two stays as for a national year. A stay counts in the year it
+starts in.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Avg, Count, F, Func, IntegerField, Q, Sum, Value
+from django.db.models.functions import Greatest, Least
+from django.utils import timezone
+
+from portal.accounts.models import Region, Specialty, User
+
+from .models import Assignment, HostOffer, HostPeriod, ObjectiveScore, StayEvaluation
+from .rules import coordinates_object, is_stay_trainee
+
+OF_PRACTICE, OF_STAY = StayEvaluation.Direction.OF_PRACTICE, StayEvaluation.Direction.OF_STAY
+
+
+class DaysBetween(Func):
+    """``later - earlier`` in whole days, for both databases: PostgreSQL subtracts dates to an
+    integer, SQLite needs Julian day numbers."""
+
+    output_field = IntegerField()
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+
+# --- One stay -------------------------------------------------------------------------------
+
+
+def evaluations_for(stay: Assignment, user: User) -> dict[str, StayEvaluation]:
+    """The stay's evaluations the user may read: the coordinator both, each author their own, and
+    the trainee also the supervisor's evaluation of their stay. The practice's other GPs read
+    only the practice's summary, so a trainee's words are not traced back to one stay."""
+    found = {
+        e.direction: e
+        for e in stay.evaluations.select_related("author").prefetch_related("objective_scores__objective")
+    }
+    if coordinates_object(user, stay):
+        return found
+    shown = {d: e for d, e in found.items() if e.author_id == user.pk}
+    if is_stay_trainee(user, stay) and OF_STAY in found:
+        shown[OF_STAY] = found[OF_STAY]
+    return shown
+
+
+# --- Summaries ------------------------------------------------------------------------------
+
+
+@dataclass
+class Scores:
+    """Average overall scores both ways, and how many evaluations they rest on."""
+
+    of_practice: float | None = None
+    of_practice_count: int = 0
+    of_stay: float | None = None
+    of_stay_count: int = 0
+
+
+def _scores_by(queryset, key: str | None) -> dict:
+    """Scores per ``key`` (or, without one, all together under ``None``)."""
+    result: dict = {}
+    keys = (key, "direction") if key else ("direction",)
+    for row in queryset.values(*keys).annotate(avg=Avg("score"), n=Count("pk")).order_by():
+        scores = result.setdefault(row.get(key), Scores())
+        setattr(scores, row["direction"], row["avg"])
+        setattr(scores, f"{row['direction']}_count", row["n"])
+    return result
+
+
+@dataclass
+class ObjectiveAverage:
+    title: str
+    specialty: str
+    average: float
+    count: int
+
+
+def _objective_averages(queryset) -> list[ObjectiveAverage]:
+    rows = (
+        queryset.values(
+            "objective_id", "objective__title", "objective__specialty__name", "objective__position"
+        )
+        .annotate(avg=Avg("score"), n=Count("pk"))
+        .order_by("objective__specialty__name", "objective__position", "objective_id")
+    )
+    return [
+        ObjectiveAverage(r["objective__title"], r["objective__specialty__name"], r["avg"], r["n"])
+        for r in rows
+    ]
+
+
+@dataclass
+class PracticeSummary:
+    scores: Scores
+    objectives: list[ObjectiveAverage]
+
+
+def practice_summary(offer: HostOffer) -> PracticeSummary:
+    """What the practice's trainees and supervisors said over all its stays: averages only."""
+    evaluations = StayEvaluation.objects.filter(assignment__offer=offer)
+    return PracticeSummary(
+        scores=_scores_by(evaluations, "assignment__offer_id").get(offer.pk, Scores()),
+        objectives=_objective_averages(ObjectiveScore.objects.filter(evaluation__assignment__offer=offer)),
+    )
+
+
+# --- The coordinator's report ---------------------------------------------------------------
+
+
+@dataclass
+class SpecialtyRow:
+    specialty: Specialty
+    stays_done: int = 0
+    weeks_hosted: int = 0
+    scores: Scores = field(default_factory=Scores)
+
+
+@dataclass
+class PracticeRow:
+    offer: HostOffer
+    weeks_offered: int = 0
+    weeks_hosted: int = 0
+    stays_done: int = 0
+    scores: Scores = field(default_factory=Scores)
+
+    @property
+    def capacity_used(self) -> float | None:
+        return self.weeks_hosted / self.weeks_offered if self.weeks_offered else None
+
+
+@dataclass
+class RegionReport:
+    region: Region
+    year: int
+    specialties: list[SpecialtyRow]
+    practices: list[PracticeRow]
+    objectives: list[ObjectiveAverage]
+    stays_done: int
+    weeks_hosted: int
+    weeks_offered: int
+    scores: Scores
+
+    @property
+    def capacity_used(self) -> float | None:
+        return self.weeks_hosted / self.weeks_offered if self.weeks_offered else None
+
+
+def _stay_figures(stays, today: date) -> tuple[dict, dict]:
+    """Per specialty and per offer: stays done (confirmed and over) and weeks hosted (stays
+    holding a place). One grouped query by both, summed up here: a region has a few hundred
+    (specialty, practice) pairs, and one scan is cheaper than two."""
+    rows = (
+        stays.values("need__specialty_id", "offer_id")
+        .annotate(
+            done=Count("pk", filter=Q(state=Assignment.State.CONFIRMED, ends_on__lt=today)),
+            weeks=Sum("length_weeks"),
+        )
+        .order_by()
+    )
+    by_specialty: dict = {}
+    by_offer: dict = {}
+    for r in rows:
+        for table, key in ((by_specialty, r["need__specialty_id"]), (by_offer, r["offer_id"])):
+            done, weeks = table.get(key, (0, 0))
+            table[key] = (done + r["done"], weeks + (r["weeks"] or 0))
+    return by_specialty, by_offer
+
+
+def _report_scores(evaluations) -> tuple[dict, dict, Scores]:
+    """Scores per specialty, per offer and overall from one grouped query of sums and counts
+    (averages of averages would weigh a practice with one evaluation like one with ten)."""
+    sums: dict = {}
+    rows = (
+        evaluations.values("assignment__need__specialty_id", "assignment__offer_id", "direction")
+        .annotate(total=Sum("score"), n=Count("pk"))
+        .order_by()
+    )
+    for r in rows:
+        for key in (
+            ("s", r["assignment__need__specialty_id"]),
+            ("o", r["assignment__offer_id"]),
+            ("all", None),
+        ):
+            total, n = sums.get((key, r["direction"]), (0, 0))
+            sums[(key, r["direction"])] = (total + r["total"], n + r["n"])
+    tables: dict = {"s": {}, "o": {}, "all": {}}
+    for ((kind, key), direction), (total, n) in sums.items():
+        scores = tables[kind].setdefault(key, Scores())
+        setattr(scores, direction, total / n)
+        setattr(scores, f"{direction}_count", n)
+    return tables["s"], tables["o"], tables["all"].get(None, Scores())
+
+
+def _weeks_offered(region: Region, first: date, last: date) -> dict[int, int]:
+    """Per offer: trainee-weeks offered in the year, capacity times the weeks of each period
+    whose Monday lies in the year (a week over New Year belongs to the year it starts in, as a
+    stay does)."""
+    monday = first + timedelta(days=(7 - first.weekday()) % 7)
+    clipped = DaysBetween(Least(F("ends_on"), Value(last)), Greatest(F("starts_on"), Value(monday)))
+    rows = (
+        HostPeriod.objects.filter(offer__region=region, starts_on__lte=last, ends_on__gte=monday)
+        .values("offer_id")
+        .annotate(weeks=Sum(F("capacity") * (clipped / 7 + 1), output_field=IntegerField()))
+        .order_by()
+    )
+    return {r["offer_id"]: r["weeks"] or 0 for r in rows}
+
+
+def region_report(region: Region, year: int) -> RegionReport:
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    today = timezone.localdate()
+    stays = Assignment.objects.filter(
+        need__region=region, state__in=Assignment.HOLDING, starts_on__gte=first, starts_on__lte=last
+    )
+    evaluations = StayEvaluation.objects.filter(assignment__in=stays)
+    by_specialty, by_offer = _stay_figures(stays, today)
+    offered = _weeks_offered(region, first, last)
+    specialty_scores, practice_scores, totals = _report_scores(evaluations)
+    specialties = [
+        SpecialtyRow(
+            specialty=s,
+            stays_done=by_specialty.get(s.pk, (0, 0))[0],
+            weeks_hosted=by_specialty.get(s.pk, (0, 0))[1],
+            scores=specialty_scores.get(s.pk, Scores()),
+        )
+        for s in Specialty.objects.filter(Q(focused_stay=True) | Q(pk__in=by_specialty)).order_by("name")
+    ]
+    offer_ids = set(offered) | set(by_offer)
+    practices = [
+        PracticeRow(
+            offer=o,
+            weeks_offered=offered.get(o.pk, 0),
+            weeks_hosted=by_offer.get(o.pk, (0, 0))[1],
+            stays_done=by_offer.get(o.pk, (0, 0))[0],
+            scores=practice_scores.get(o.pk, Scores()),
+        )
+        for o in HostOffer.objects.filter(pk__in=offer_ids)
+        .select_related("practice")
+        .order_by("practice__name")
+    ]
+    return RegionReport(
+        region=region,
+        year=year,
+        specialties=specialties,
+        practices=practices,
+        objectives=_objective_averages(ObjectiveScore.objects.filter(evaluation__in=evaluations)),
+        stays_done=sum(r.stays_done for r in specialties),
+        weeks_hosted=sum(r.weeks_hosted for r in specialties),
+        weeks_offered=sum(offered.values()),
+        scores=totals,
+    )
+
+
+def report_years(region: Region) -> list[int]:
+    """The years with stays or offered periods in the region, and this year, newest first."""
+    years = {timezone.localdate().year}
+    years.update(
+        d.year
+        for d in Assignment.objects.filter(need__region=region, state__in=Assignment.HOLDING).dates(
+            "starts_on", "year"
+        )
+    )
+    return sorted(years, reverse=True)

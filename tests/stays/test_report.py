@@ -1,0 +1,125 @@
+"""The coordinator's report per specialty and practice for a region and year: figures from SQL
+aggregates, checked by hand on a small region; the chart is an inline SVG; CSV and XLSX carry
+the same figures; the query count does not grow with the stays."""
+
+import csv
+import io
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from portal.stays import evaluations, reports
+from portal.stays.models import HostPeriod, StayEvaluation
+from tests.accounts.factories import PracticeFactory
+from tests.accounts.login import verified_login
+
+from .factories import ended, member, need, objectives, offer, world
+
+pytestmark = pytest.mark.django_db
+
+OF_PRACTICE, OF_STAY = StayEvaluation.Direction.OF_PRACTICE, StayEvaluation.Direction.OF_STAY
+
+
+def _evaluated_stay(w, the_offer, *, trainee, scores=(4, 5), goals=()):
+    the_need = need(w, trainee=trainee)
+    the_need.objectives.set(goals)
+    stay = ended(w, the_need, the_offer)
+    evaluations.evaluation_give(actor=trainee, assignment=stay, direction=OF_PRACTICE, score=scores[0])
+    evaluations.evaluation_give(
+        actor=the_offer.supervisor,
+        assignment=stay,
+        direction=OF_STAY,
+        score=scores[1],
+        objective_scores={g.pk: scores[1] for g in goals},
+    )
+    return stay
+
+
+def test_the_figures_per_specialty_and_practice():
+    w = world()
+    goals = objectives(count=1)
+    the_offer = offer(w, capacity=2)
+    HostPeriod.objects.filter(offer=the_offer).delete()
+    year = date.today().year - 1
+    # 10 weeks at capacity 2 from the first Monday of last year: 20 trainee-weeks offered.
+    monday = date(year, 1, 1) + timedelta(days=(7 - date(year, 1, 1).weekday()) % 7)
+    HostPeriod.objects.create(
+        offer=the_offer, starts_on=monday, ends_on=monday + timedelta(weeks=10, days=-3), capacity=2
+    )
+    # A period running over New Year counts only its weeks inside the year (two of four).
+    december = date(year, 12, 31) - timedelta(days=date(year, 12, 31).weekday() + 7)
+    HostPeriod.objects.create(
+        offer=the_offer, starts_on=december, ends_on=december + timedelta(weeks=4, days=-3)
+    )
+    first = _evaluated_stay(w, the_offer, trainee=w.trainee, scores=(4, 5), goals=goals)
+    second = _evaluated_stay(
+        w, the_offer, trainee=member(w.department, "trainee"), scores=(2, 3), goals=goals
+    )
+    for stay, start in ((first, monday), (second, monday + timedelta(weeks=3))):
+        type(stay).objects.filter(pk=stay.pk).update(
+            starts_on=start, ends_on=start + timedelta(weeks=2, days=-3)
+        )
+    report = reports.region_report(w.region, year)
+    paediatrics = next(r for r in report.specialties if r.specialty.slug == "paediatri")
+    assert (paediatrics.stays_done, paediatrics.weeks_hosted) == (2, 4)
+    assert paediatrics.scores.of_practice == 3 and paediatrics.scores.of_stay == 4
+    assert paediatrics.scores.of_practice_count == 2
+    (row,) = report.practices
+    assert (row.weeks_offered, row.weeks_hosted, row.stays_done) == (22, 4, 2)
+    assert report.weeks_offered == 22 and report.capacity_used == pytest.approx(4 / 22)
+    assert [(o.title, o.average, o.count) for o in report.objectives] == [(goals[0].title, 4, 2)]
+    # Nothing of last year's stays in this year's report.
+    assert reports.region_report(w.region, year + 1).stays_done == 0
+
+
+def _report_queries(client, url) -> int:
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_report_page_chart_and_exports_in_constant_queries(client):
+    w = world()
+    the_offer = offer(w, capacity=10)
+    _evaluated_stay(w, the_offer, trainee=w.trainee)
+    _evaluated_stay(w, the_offer, trainee=member(w.department, "trainee"))
+    year = ended.__globals__["timezone"].localdate().year
+    stays_year = min(s.starts_on.year for s in the_offer.assignments.all())
+    verified_login(client, w.coordinator)
+    url = reverse("stays:report", kwargs={"region": w.region.slug}) + f"?aar={stays_year}"
+    few = _report_queries(client, url)
+    for _ in range(8):
+        practice = PracticeFactory(health_council_area=w.area)
+        _evaluated_stay(
+            w, offer(w, practice=practice, gp=member(practice, "gp")), trainee=member(w.department, "trainee")
+        )
+    many = _report_queries(client, url)
+    assert many == few, (few, many)
+    html = client.get(url).content.decode()
+    assert (
+        "<svg" in html
+        and "Pædiatri" in html
+        and "http"
+        not in html.split("<svg", 1)[1].split("</svg>")[0].replace("http://www.w3.org/2000/svg", "")
+    )
+    assert year >= stays_year
+    csv_url = reverse("stays:report_csv", kwargs={"region": w.region.slug}) + f"?aar={stays_year}"
+    rows = list(csv.reader(io.StringIO(client.get(csv_url).content.decode("utf-8-sig")), delimiter=";"))
+    paediatrics = next(r for r in rows if r and r[0] == "Pædiatri")
+    assert paediatrics[1] == "10"
+    xlsx = client.get(reverse("stays:report_xlsx", kwargs={"region": w.region.slug}) + f"?aar={stays_year}")
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert any(r[0] == "Pædiatri" and r[1] == 10 for r in sheet.iter_rows(values_only=True))
+
+
+def test_a_bad_year_is_404_not_500(client):
+    w = world()
+    verified_login(client, w.coordinator)
+    url = reverse("stays:report", kwargs={"region": w.region.slug})
+    assert client.get(url + "?aar=abc").status_code == 404
+    assert client.get(url + "?aar=99999").status_code == 404
