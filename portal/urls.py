@@ -21,6 +21,7 @@ urlpatterns = [
     path("tider/", include("portal.bookings.urls")),
     path("henvisninger/", include("portal.referrals.urls")),
     path("fokuserede-ophold/", include("portal.stays.urls")),
+    path("udgaaende-funktioner/", include("portal.outreach.urls")),
 ]
 
 if settings.OIDC_ENABLED:

@@ -12,6 +12,7 @@ from .selectors import memberships_for_user
 
 CORRESPONDENCE, CONFERENCES, REFERRALS, BOOKINGS = "correspondence", "conferences", "referrals", "bookings"
 STAYS = "stays"
+OUTREACH = "outreach"
 
 MODULE_ROLES: dict[str, frozenset[str]] = {
     CORRESPONDENCE: CLINICIAN_ROLES | DISTRIBUTOR_ROLES,  # secretaries distribute the inbox
@@ -20,6 +21,9 @@ MODULE_ROLES: dict[str, frozenset[str]] = {
     BOOKINGS: CLINICIAN_ROLES | DISTRIBUTOR_ROLES,  # secretaries publish and book times
     # Trainees ask for a stay, GPs' practices host one, coordinators match them.
     STAYS: frozenset({Role.TRAINEE, Role.GP, Role.TRAINING_COORDINATOR}),
+    # Clinicians order the hospital's outreach services, their staff (clinicians and secretaries)
+    # receive the orders, practice consultants read the equal-access report.
+    OUTREACH: CLINICIAN_ROLES | DISTRIBUTOR_ROLES | {Role.PRACTICE_CONSULTANT},
 }
 
 

@@ -12,6 +12,7 @@ from content import selectors as content_selectors
 from portal.conferences import selectors as conference_selectors
 from portal.correspondence import selectors as correspondence_selectors
 from portal.correspondence.selectors import Box
+from portal.outreach import selectors as outreach_selectors
 from portal.referrals import selectors as referral_selectors
 from portal.stays import selectors as stay_selectors
 
@@ -51,6 +52,14 @@ class StaySection:
 
 
 @dataclass
+class OutreachSection:
+    """Orders to the outreach services the user staffs that nobody has taken yet."""
+
+    awaiting: list = field(default_factory=list)
+    awaiting_count: int = 0
+
+
+@dataclass
 class Overview:
     awaiting_me: ThreadSection
     overdue: ThreadSection
@@ -59,6 +68,7 @@ class Overview:
     conferences: conference_selectors.Dashboard
     referrals: ReferralSection
     stays: StaySection
+    outreach: OutreachSection
     editing: content_selectors.EditorOverview | None = None  # editors only: the knowledge base
 
 
@@ -80,6 +90,7 @@ def overview(user, *, now=None) -> Overview:
         conferences=conference_selectors.dashboard(user),
         referrals=_referral_section(user, now),
         stays=_stay_section(user),
+        outreach=OutreachSection(*outreach_selectors.awaiting_acknowledgement(user, limit=SECTION_LIMIT)),
         editing=_editing(user),
     )
 
@@ -123,4 +134,5 @@ def waiting_count(user, *, now=None) -> int:
         practice_ids=referral_selectors.practice_ids(user),
     )
     stays = stay_selectors.stays_awaiting_answer_count(user)
-    return counts[Box.AWAITING_ME] + conference_selectors.waiting_count(user) + referrals + stays
+    outreach = outreach_selectors.awaiting_count(user)
+    return counts[Box.AWAITING_ME] + conference_selectors.waiting_count(user) + referrals + stays + outreach

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "portal.bookings",
     "portal.referrals",
     "portal.stays",
+    "portal.outreach",
     "content",
     "search",
     "django_tasks",
@@ -185,6 +186,7 @@ PATIENT_AREA_PREFIXES = [
     "/konferencer/",
     "/henvisninger/",
     "/fokuserede-ophold/",
+    "/udgaaende-funktioner/bestillinger/",
     "/admin/adgangslog/",
 ]
 
