@@ -22,8 +22,9 @@ MODULE_ROLES: dict[str, frozenset[str]] = {
     # Trainees ask for a stay, GPs' practices host one, coordinators match them.
     STAYS: frozenset({Role.TRAINEE, Role.GP, Role.TRAINING_COORDINATOR}),
     # Clinicians order the hospital's outreach services, their staff (clinicians and secretaries)
-    # receive the orders, practice consultants read the equal-access report.
-    OUTREACH: CLINICIAN_ROLES | DISTRIBUTOR_ROLES | {Role.PRACTICE_CONSULTANT},
+    # receive the orders. The equal-access report's readers (administrators, practice consultants)
+    # reach it from the public directory: it is not work waiting for them.
+    OUTREACH: CLINICIAN_ROLES | DISTRIBUTOR_ROLES,
 }
 
 

@@ -4,7 +4,15 @@ import pytest
 from django.contrib.auth.models import Group
 
 from portal.accounts.models import Organisation
-from portal.accounts.modules import BOOKINGS, CONFERENCES, CORRESPONDENCE, REFERRALS, STAYS, user_modules
+from portal.accounts.modules import (
+    BOOKINGS,
+    CONFERENCES,
+    CORRESPONDENCE,
+    OUTREACH,
+    REFERRALS,
+    STAYS,
+    user_modules,
+)
 from portal.accounts.roles import Role
 from tests.accounts.login import verified_login
 
@@ -12,7 +20,7 @@ from .factories import DepartmentFactory, MembershipFactory, PracticeFactory, Us
 
 pytestmark = pytest.mark.django_db
 
-EVERY = {CORRESPONDENCE, CONFERENCES, REFERRALS, BOOKINGS}
+EVERY = {CORRESPONDENCE, CONFERENCES, REFERRALS, BOOKINGS, OUTREACH}
 
 
 def _member(role, organisation):
