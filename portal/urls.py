@@ -24,6 +24,7 @@ urlpatterns = [
     path("tilbagemeldinger/", include("portal.feedback.urls")),
     path("tilmeldinger/", include("portal.events.urls")),
     path("stoette/", include("portal.support.urls")),
+    path("udgaaende-funktioner/", include("portal.outreach.urls")),
 ]
 
 if settings.OIDC_ENABLED:

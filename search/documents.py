@@ -15,6 +15,11 @@ field is left out of the page's own document (else every answer would be
 found twice). Documents are keyed by ``key`` (``page:12``, ``faq:12:anchor``);
 ``page_id`` says which page they belong to, so that publishing, unpublishing
 or deleting a page replaces or removes all of its documents at once.
+
+The directory of the hospital's outreach services (``portal.outreach``) is searchable too: one
+document per active entry, keyed ``outreach:<id>``, with no page (``page_id`` None), so it is
+written and removed by its key (``outreach_documents``, ``search.indexing.sync_outreach``).
+Nothing of an order is ever indexed: the entries are public information, orders are not.
 """
 
 import datetime
@@ -50,9 +55,16 @@ def type_key(model) -> str:
     return model._meta.model_name.removesuffix("page")
 
 
+OUTREACH_TYPE = "outreach"
+
+
 def type_names() -> dict:
     """Facet key → the model's (lazily translated) verbose name."""
-    return {type_key(model): model._meta.verbose_name for model in KNOWLEDGE_PAGE_MODELS}
+    from portal.outreach.models import OutreachService
+
+    names = {type_key(model): model._meta.verbose_name for model in KNOWLEDGE_PAGE_MODELS}
+    names[OUTREACH_TYPE] = OutreachService._meta.verbose_name
+    return names
 
 
 @dataclass
@@ -65,7 +77,7 @@ class TaxonomyValue:
 class IndexDocument:
     """One searchable page or page item, in the shape every backend stores."""
 
-    page_id: int
+    page_id: int | None
     type: str
     title: str
     url: str
@@ -205,6 +217,43 @@ def searchable_pages(page_ids=None):
 
 def searchable_count() -> int:
     return sum(model.objects.live().public().count() for model in KNOWLEDGE_PAGE_MODELS)
+
+
+def outreach_key(service_id: int) -> str:
+    return f"{OUTREACH_TYPE}:{service_id}"
+
+
+def outreach_documents(service_ids=None) -> list[IndexDocument]:
+    """One document per active outreach service (those among ``service_ids`` when given): its
+    name, kind, owner, hours, phone, area and description. Three queries."""
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils import translation
+
+    from portal.outreach.selectors import active_services, service_postcode_summary
+
+    with translation.override(settings.LANGUAGE_CODE):  # the index is Danish, whoever triggers it
+        return _outreach_documents(active_services(), service_ids, reverse, service_postcode_summary)
+
+
+def _outreach_documents(services, service_ids, reverse, service_postcode_summary) -> list[IndexDocument]:
+    if service_ids is not None:
+        services = services.filter(pk__in=list(service_ids))
+    documents = []
+    for service in services:
+        area = service_postcode_summary(service)
+        documents.append(
+            IndexDocument(
+                page_id=None,
+                key=outreach_key(service.pk),
+                type=OUTREACH_TYPE,
+                title=service.name,
+                url=reverse("outreach:service", args=[service.pk]),
+                summary=plain_text(f"{service.get_kind_display()}. {service.owner}. {service.hours}."),
+                body=plain_text("\n".join(filter(None, [service.description, area, service.phone]))),
+            )
+        )
+    return documents
 
 
 # --- The OpenSearch index -------------------------------------------------------------------

@@ -12,12 +12,12 @@ https://docs.wagtail.org/en/stable/reference/signals.html
 import logging
 
 from django.db import transaction
-from django.db.models.signals import post_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django_tasks import task
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from search.documents import documents_for_page, searchable_pages
+from search.documents import documents_for_page, outreach_documents, outreach_key, searchable_pages
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +48,30 @@ def sync_pages(page_ids) -> None:
                 raise
 
 
+def sync_outreach(service_ids) -> None:
+    """Index the outreach services among ``service_ids`` that are active; remove the others
+    (deactivated or deleted), by their keys: they are no pages."""
+    from search.backends import all_backends
+
+    service_ids = {int(i) for i in service_ids}
+    if not service_ids:
+        return
+    documents = outreach_documents(service_ids)
+    gone = {outreach_key(i) for i in service_ids} - {d.key for d in documents}
+    for backend in all_backends():
+        try:
+            if documents:
+                backend.index(documents)
+            if gone:
+                backend.remove_keys(gone)
+        except Exception:  # an engine outage must not stop the admin; reindex repairs it
+            logger.exception(
+                "search: updating %s failed for outreach services %s", backend.name, sorted(service_ids)
+            )
+            if backend.name == "database":
+                raise
+
+
 def remove_pages(page_ids) -> None:
     from search.backends import all_backends
 
@@ -69,6 +93,11 @@ def sync_pages_task(page_ids: list[int]) -> None:
 @task()
 def remove_pages_task(page_ids: list[int]) -> None:
     remove_pages(page_ids)
+
+
+@task()
+def sync_outreach_task(service_ids: list[int]) -> None:
+    sync_outreach(service_ids)
 
 
 def _subtree_ids(page) -> list[int]:
@@ -96,11 +125,25 @@ def _on_delete(sender, instance, **kwargs):
         _queue(remove_pages_task, [instance.pk])
 
 
+def _on_outreach_change(sender, instance, **kwargs):
+    # Saved, deleted, or its municipalities changed in the admin: re-read it after the commit.
+    _queue(sync_outreach_task, [instance.pk])
+
+
 def connect_signals() -> None:
+    from portal.outreach.models import OutreachService
+
     page_published.connect(_on_publish_or_unpublish, dispatch_uid="search_page_published")
     page_unpublished.connect(_on_publish_or_unpublish, dispatch_uid="search_page_unpublished")
     post_page_move.connect(_on_move, dispatch_uid="search_post_page_move")
     post_delete.connect(_on_delete, dispatch_uid="search_page_deleted")
+    post_save.connect(_on_outreach_change, sender=OutreachService, dispatch_uid="search_outreach_saved")
+    post_delete.connect(_on_outreach_change, sender=OutreachService, dispatch_uid="search_outreach_deleted")
+    m2m_changed.connect(
+        _on_outreach_change,
+        sender=OutreachService.municipalities.through,
+        dispatch_uid="search_outreach_area_changed",
+    )
 
 
 def rebuild_database_index(*, progress=None, batch_size: int = REINDEX_BATCH_SIZE) -> int:
@@ -133,6 +176,9 @@ def rebuild_database_index(*, progress=None, batch_size: int = REINDEX_BATCH_SIZ
             pages += 1
             if len(batch) >= batch_size:
                 flush()
+        outreach = outreach_documents()
+        batch.extend(outreach)
+        count += len(outreach)
         if batch:
             flush()
     backend.optimize()

@@ -22,7 +22,9 @@ from django.utils.translation import gettext_lazy as _
 class SearchDocument(models.Model):
     id = models.BigAutoField(primary_key=True)
     key = models.CharField(max_length=200, unique=True)
-    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    # Empty for a document that is no page: an outreach service of the directory (``outreach:<id>``),
+    # found again by its key.
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+", null=True)
     page_type = models.CharField(_("type"), max_length=40, db_index=True)
     title = models.CharField(_("title"), max_length=255)
     url = models.CharField(_("URL"), max_length=500)

@@ -87,7 +87,7 @@ class FacetValue:
 
 @dataclass
 class Hit:
-    page_id: int
+    page_id: int | None  # None: no page (an outreach service)
     title: str
     url: str
     type: str

@@ -11,7 +11,7 @@ from .roles import CLINICIAN_ROLES, DISTRIBUTOR_ROLES, Role
 from .selectors import memberships_for_user
 
 CORRESPONDENCE, CONFERENCES, REFERRALS, BOOKINGS = "correspondence", "conferences", "referrals", "bookings"
-STAYS, SUPPORT = "stays", "support"
+STAYS, SUPPORT, OUTREACH = "stays", "support", "outreach"
 
 MODULE_ROLES: dict[str, frozenset[str]] = {
     CORRESPONDENCE: CLINICIAN_ROLES | DISTRIBUTOR_ROLES,  # secretaries distribute the inbox
@@ -22,6 +22,10 @@ MODULE_ROLES: dict[str, frozenset[str]] = {
     STAYS: frozenset({Role.TRAINEE, Role.GP, Role.TRAINING_COORDINATOR}),
     # Practices receive acute slot notes; acute receptions (clinicians, secretaries) send them.
     SUPPORT: CLINICIAN_ROLES | DISTRIBUTOR_ROLES,
+    # Clinicians order the hospital's outreach services, their staff (clinicians and secretaries)
+    # receive the orders. The equal-access report's readers (administrators, practice consultants)
+    # reach it from the public directory: it is not work waiting for them.
+    OUTREACH: CLINICIAN_ROLES | DISTRIBUTOR_ROLES,
 }
 
 

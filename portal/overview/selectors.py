@@ -14,6 +14,7 @@ from portal.correspondence import selectors as correspondence_selectors
 from portal.correspondence.selectors import Box
 from portal.events import selectors as event_selectors
 from portal.feedback import selectors as feedback_selectors
+from portal.outreach import selectors as outreach_selectors
 from portal.referrals import selectors as referral_selectors
 from portal.stays import selectors as stay_selectors
 
@@ -62,6 +63,11 @@ class FeedbackSection:
     @property
     def shown(self) -> bool:
         return bool(self.to_answer_count or self.overdue_count)
+class OutreachSection:
+    """Orders to the outreach services the user staffs that nobody has taken yet."""
+
+    awaiting: list = field(default_factory=list)
+    awaiting_count: int = 0
 
 
 @dataclass
@@ -73,6 +79,7 @@ class Overview:
     conferences: conference_selectors.Dashboard
     referrals: ReferralSection
     stays: StaySection
+    outreach: OutreachSection
     editing: content_selectors.EditorOverview | None = None  # editors only: the knowledge base
     feedback: FeedbackSection = field(default_factory=FeedbackSection)
     meetings: list = field(default_factory=list)  # coming meetings I am registered or waiting for
@@ -96,6 +103,7 @@ def overview(user, *, now=None) -> Overview:
         conferences=conference_selectors.dashboard(user),
         referrals=_referral_section(user, now),
         stays=_stay_section(user),
+        outreach=OutreachSection(*outreach_selectors.awaiting_acknowledgement(user, limit=SECTION_LIMIT)),
         editing=_editing(user),
         feedback=_feedback_section(user),
         meetings=event_selectors.my_registrations(user, now=now, limit=SECTION_LIMIT),
@@ -146,4 +154,5 @@ def waiting_count(user, *, now=None) -> int:
         practice_ids=referral_selectors.practice_ids(user),
     )
     stays = stay_selectors.stays_awaiting_answer_count(user)
-    return counts[Box.AWAITING_ME] + conference_selectors.waiting_count(user) + referrals + stays
+    outreach = outreach_selectors.awaiting_count(user)
+    return counts[Box.AWAITING_ME] + conference_selectors.waiting_count(user) + referrals + stays + outreach

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "portal.feedback",
     "portal.events",
     "portal.support",
+    "portal.outreach",
     "content",
     "search",
     "django_tasks",
@@ -140,7 +141,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
     # parsing and planning it (the conference dashboard's drop-in query planned in 0.9 ms and
     # ran in 0.1 ms), and psycopg the quoting. Off for a pooler in transaction mode
     # (DATABASE_PREPARED_STATEMENTS=false), which cannot keep a prepared statement.
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": 5}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background work (search indexing, the e-mail outbox) is queued in the database and run by
@@ -197,6 +200,7 @@ PATIENT_AREA_PREFIXES = [
     "/konferencer/",
     "/henvisninger/",
     "/fokuserede-ophold/",
+    "/udgaaende-funktioner/bestillinger/",
     "/admin/adgangslog/",
 ]
 

@@ -238,7 +238,8 @@ class DatabaseBackend:
         words -= analysis.STOP_WORDS
         with transaction.atomic(using=self.connection.alias):
             if replace:
-                self._delete_pages({doc.page_id for doc in docs})
+                self._delete_pages({doc.page_id for doc in docs if doc.page_id is not None})
+                self._delete_keys([doc.key for doc in docs if doc.page_id is None])
             if self.vendor == "postgresql":
                 self._insert_postgresql(docs)
             else:
@@ -305,6 +306,19 @@ class DatabaseBackend:
                 )
                 cursor.execute(f"DELETE FROM search_searchdocument WHERE page_id IN ({marks})", chunk)  # noqa: S608
 
+    def _delete_keys(self, keys) -> None:
+        """The documents that are no page (outreach services), by their keys."""
+        keys = list(keys)
+        ids = list(SearchDocument.objects.filter(key__in=keys).values_list("pk", flat=True)) if keys else []
+        if not ids:
+            return
+        with self.connection.cursor() as cursor:
+            marks = ", ".join(["%s"] * len(ids))
+            if self.vendor == "sqlite":
+                cursor.execute(f"DELETE FROM search_fts WHERE rowid IN ({marks})", ids)  # noqa: S608
+            cursor.execute(f"DELETE FROM search_searchentry WHERE document_id IN ({marks})", ids)  # noqa: S608
+            cursor.execute(f"DELETE FROM search_searchdocument WHERE id IN ({marks})", ids)  # noqa: S608
+
     def remove(self, page_ids) -> None:
         """Every document of the pages ``page_ids`` (a FAQ page's items with it)."""
         page_ids = list(page_ids)
@@ -312,6 +326,11 @@ class DatabaseBackend:
             return
         with transaction.atomic(using=self.connection.alias):
             self._delete_pages(page_ids)
+
+    def remove_keys(self, keys) -> None:
+        """The documents with these keys (those that are no page: outreach services)."""
+        with transaction.atomic(using=self.connection.alias):
+            self._delete_keys(list(keys))
 
     def clear(self) -> None:
         with transaction.atomic(using=self.connection.alias):

@@ -26,6 +26,7 @@ from search.documents import (
     index_settings,
     opensearch_document_class,
     opensearch_source,
+    outreach_documents,
     searchable_pages,
 )
 from search.query import Hit, SearchQuery, SearchRequest, SearchResult, snippet_text
@@ -153,6 +154,7 @@ class OpenSearchBackend:
                     yield from documents_for_page(page)
                     if progress:
                         progress(1)
+                yield from outreach_documents()
 
             documents = page_documents()
         elif progress:
@@ -212,7 +214,8 @@ class OpenSearchBackend:
             return
         self._call(self.ensure_index)
         keys = {d.key for d in documents}
-        before = self._keys_of_pages({d.page_id for d in documents})
+        pages = {d.page_id for d in documents if d.page_id is not None}
+        before = self._keys_of_pages(pages) if pages else set()
         actions = [{"_index": self.alias, "_id": d.key, "_source": opensearch_source(d)} for d in documents]
         actions += [{"_op_type": "delete", "_index": self.alias, "_id": key} for key in sorted(before - keys)]
         self._call(helpers.bulk, self.client, actions, refresh=True, raise_on_error=False, request_timeout=10)
@@ -229,6 +232,15 @@ class OpenSearchBackend:
             self._call(
                 helpers.bulk, self.client, actions, refresh=True, raise_on_error=False, request_timeout=10
             )
+
+    def remove_keys(self, keys) -> None:
+        """The documents with these keys (those that are no page: outreach services)."""
+        from opensearchpy import helpers
+
+        if not keys or not self.alias_targets():
+            return
+        actions = [{"_op_type": "delete", "_index": self.alias, "_id": key} for key in sorted(keys)]
+        self._call(helpers.bulk, self.client, actions, refresh=True, raise_on_error=False, request_timeout=10)
 
     def _keys_of_pages(self, page_ids) -> set[str]:
         """The ids of the documents the pages have now (a search, not ``_delete_by_query``,

@@ -8,6 +8,7 @@ from portal.accounts.modules import (
     BOOKINGS,
     CONFERENCES,
     CORRESPONDENCE,
+    OUTREACH,
     REFERRALS,
     STAYS,
     SUPPORT,
@@ -20,7 +21,7 @@ from .factories import DepartmentFactory, MembershipFactory, PracticeFactory, Us
 
 pytestmark = pytest.mark.django_db
 
-EVERY = {CORRESPONDENCE, CONFERENCES, REFERRALS, BOOKINGS, SUPPORT}
+EVERY = {CORRESPONDENCE, CONFERENCES, REFERRALS, BOOKINGS, SUPPORT, OUTREACH}
 
 
 def _member(role, organisation):

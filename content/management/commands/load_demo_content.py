@@ -20,6 +20,7 @@ from portal.bookings.demo import demo_bookings_load
 from portal.conferences.demo import demo_conferences_load
 from portal.correspondence.demo import demo_correspondence_load
 from portal.events.demo import demo_events_load
+from portal.outreach.demo import demo_outreach_load
 from portal.referrals.demo import demo_packages_load, demo_referrals_load
 from portal.referrals.diagnostics_demo import demo_diagnostics_load
 from portal.stays.demo import demo_stays_load
@@ -69,5 +70,6 @@ class Command(BaseCommand):
             self.stdout.write(f"Fokuserede ophold: {demo_stays_load()} behov afventer en praksis")
         else:
             self.stdout.write("Demobrugere oprettes ikke med disse indstillinger.")
+        self.stdout.write(f"Udgående funktioner: {demo_outreach_load()}")
         self.stdout.write(f"Symptompakker: {demo_packages_load()}")
         self.stdout.write(f"Møder: {demo_events_load()}")
