@@ -63,6 +63,8 @@ class FeedbackSection:
     @property
     def shown(self) -> bool:
         return bool(self.to_answer_count or self.overdue_count)
+
+
 class OutreachSection:
     """Orders to the outreach services the user staffs that nobody has taken yet."""
 
