@@ -56,6 +56,7 @@ def render_config(
     access_log: str | None = None,
     worker_processes: str = "auto",
     mime_types: str = "/etc/nginx/mime.types",
+    user: str | None = None,
 ) -> str:
     bake_root = bake_root or settings.BAKE_ROOT
     if not bake_root:
@@ -63,6 +64,7 @@ def render_config(
     engine = Engine(dirs=[str(OPS_DIR)], autoescape=False)
     context = {
         "standalone": standalone,
+        "user": user,
         "prefix": str(prefix),
         "worker_processes": worker_processes,
         "mime_types": mime_types,
