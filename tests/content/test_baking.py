@@ -243,3 +243,49 @@ def test_all_targets_skips_pages_under_a_never_baked_prefix(bake_root):
     # An information page whose slug would shadow Min konto stays Django's.
     home().add_child(instance=InformationPage(title="Konto", slug="konto"))
     assert all(not t.path.startswith("/konto/") for t in all_targets())
+
+
+def test_no_patient_data_user_name_or_private_path_reaches_the_bake_directory(bake_root):
+    """The whole demo site (patients in correspondence, conferences and referrals; one user per
+    role) baked: no CPR number in any form, no user's name or e-mail, nothing under a private
+    prefix. Run after logging a user in, so that a leak through a shared state would show."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from content.management.commands.load_demo_content import DEMO_FOLDER
+    from portal.patients.crypto import decrypt_cpr
+    from portal.patients.models import PatientReference
+
+    call_command("load_demo_content", stdout=StringIO())
+    cprs = [decrypt_cpr(p.cpr_encrypted) for p in PatientReference.objects.all()]
+    users = list(get_user_model().objects.all())
+    users.append(UserFactory(first_name="Zebulon", last_name="Privatsen"))
+    assert cprs and len(users) >= 8, "the demo data should hold patients and users"
+    logged_in = Client()
+    logged_in.force_login(users[-1])
+    logged_in.get("/")
+
+    baked_count, _removed = baking.bake_all()
+    assert baked_count >= 30
+    files = store.baked_files()
+    texts = {
+        path: (gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes())
+        for path in files
+    }
+    forbidden = []
+    for cpr in cprs:
+        digits = cpr.replace("-", "")
+        forbidden += [digits, f"{digits[:6]}-{digits[6:]}", f"{digits[:6]} {digits[6:]}"]
+    # A name the editors wrote into a published page (a guideline's named owner) is public
+    # content; every other user's name, and every e-mail, must not be there.
+    published = "".join(p.read_text() for p in DEMO_FOLDER.rglob("*.md"))
+    for user in users:
+        name = user.get_full_name().strip()
+        forbidden += [user.email] + ([name] if name and name not in published else [])
+    assert "Zebulon Privatsen" in forbidden
+    for path, content in texts.items():
+        text = content.decode()
+        leaks = [word for word in forbidden if word in text]
+        assert not leaks, f"{path} holds {leaks}"
+        relative = "/" + str(path.relative_to(bake_root))
+        assert not relative.startswith(tuple(settings.NEVER_BAKED_PREFIXES)), relative
