@@ -109,6 +109,9 @@ def bake_pages(page_ids, *, ancestor_ids=()) -> tuple[int, int]:
         for page in Page.objects.filter(pk__in=ancestor_ids):
             wanted |= Page.objects.ancestor_of(page, inclusive=True)
     targets = [target for page in bakeable_pages(wanted) for target in targets_for_page(page)]
+    # The addresses most read first (the page, its listing and home without a filter), so that
+    # a visitor sees the publish while the listing's filter variants are still being baked.
+    targets.sort(key=lambda target: target.query != "")
     baked = bake_targets(targets)
     # Listing every public address costs no rendering: it finds what must go (an unpublished,
     # moved or deleted page's files) without knowing where the page used to be.

@@ -18,13 +18,17 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 from . import bake
 
 
-# Arguments are lists of ints: the database queue stores them as JSON.
-@task()
+# Ahead of the search indexing queued by the same publish (priority 0): the editor and the
+# visitors look at the page first. Arguments are lists of ints: the queue stores them as JSON.
+BAKE_PRIORITY = 10
+
+
+@task(priority=BAKE_PRIORITY)
 def bake_pages_task(page_ids: list[int], ancestor_ids: list[int]) -> None:
     bake.bake_pages(page_ids, ancestor_ids=ancestor_ids)
 
 
-@task()
+@task(priority=BAKE_PRIORITY)
 def bake_all_task() -> None:
     bake.bake_all()
 
