@@ -17,7 +17,6 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from . import bake
 
-
 # Ahead of the search indexing queued by the same publish (priority 0): the editor and the
 # visitors look at the page first. Arguments are lists of ints: the queue stores them as JSON.
 BAKE_PRIORITY = 10

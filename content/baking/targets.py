@@ -8,6 +8,7 @@ maps exactly these queries to files (``QUERY_PATTERN`` is rendered into it), so 
 bake never writes can never be answered from disk.
 """
 
+import logging
 import math
 import re
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from wagtail.models import Page, Site
 QUERY_PARAMS = ("speciale", "sektor", "emne", "variant", "side")
 QUERY_PATTERN = r"^(speciale|sektor|emne|variant|side)=[A-Za-z0-9-]{1,120}$"
 _QUERY_RE = re.compile(QUERY_PATTERN)
+logger = logging.getLogger(__name__)
 
 
 class BakeRefused(ValueError):
@@ -117,7 +119,10 @@ def targets_for_page(page) -> list[Target]:
     for query in queries:
         if query and not _QUERY_RE.match(query):
             continue  # a slug with letters nginx does not map: that filter stays dynamic
-        targets.append(Target(path, query))
+        try:
+            targets.append(Target(path, query))
+        except BakeRefused:
+            logger.warning("bake: %s?%s refused, left to Django", path, query)
     return targets
 
 
