@@ -75,22 +75,38 @@ def _load(port: int, path: str, seconds: float, connections: int) -> float:
     counts = [0] * connections
     stop = time.perf_counter() + seconds
 
-    def worker(index):
+    def connect():
         sock = socket.create_connection(("127.0.0.1", port))
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        buffer = b""
+        return sock
+
+    def receive(sock, buffer):
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise ConnectionResetError("closed")
+        return buffer + chunk
+
+    def worker(index):
+        # nginx closes a keep-alive connection after keepalive_requests: open a new one then.
+        sock, buffer = connect(), b""
         while time.perf_counter() < stop:
-            sock.sendall(request)
-            while b"\r\n\r\n" not in buffer:
-                buffer += sock.recv(65536)
-            head, _, buffer = buffer.partition(b"\r\n\r\n")
-            if not head.startswith(b"HTTP/1.1 200"):
-                raise RuntimeError(head[:200])
-            length = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
-            while len(buffer) < length:
-                buffer += sock.recv(65536)
-            buffer = buffer[length:]
-            counts[index] += 1
+            try:
+                sock.sendall(request)
+                while b"\r\n\r\n" not in buffer:
+                    buffer = receive(sock, buffer)
+                head, _, buffer = buffer.partition(b"\r\n\r\n")
+                if not head.startswith(b"HTTP/1.1 200"):
+                    raise RuntimeError(head[:200])
+                length = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
+                while len(buffer) < length:
+                    buffer = receive(sock, buffer)
+                buffer = buffer[length:]
+                counts[index] += 1
+                if b"connection: close" in head.lower():
+                    raise ConnectionResetError("closed after this response")
+            except (ConnectionResetError, BrokenPipeError):
+                sock.close()
+                sock, buffer = connect(), b""
         sock.close()
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(connections)]
@@ -154,12 +170,15 @@ def publish_to_fresh(project_url: str) -> None:
         listing = PAGE.rsplit("/", 2)[0] + "/"
         timings, complete, publishing = [], [], []
         bake_tasks = DBTaskResult.objects.filter(task_path__contains="baking")
-        for number in range(PUBLISHES):
-            title = f"Demensudredning, udgave {number + 1}"
+        # One publish first, not counted: the worker's start and its first task (imports,
+        # templates) are not what a publish costs once the site runs.
+        for number in range(-1, PUBLISHES):
+            title = f"Demensudredning, udgave {number + 2}"
             page.title = title
             begin = time.perf_counter()
             page.save_revision().publish()
-            publishing.append((time.perf_counter() - begin) * 1000)
+            if number >= 0:
+                publishing.append((time.perf_counter() - begin) * 1000)
             expected = title.encode()
             while True:
                 if expected in _fetch(project_port, PAGE) and expected in _fetch(project_port, listing):
@@ -167,13 +186,15 @@ def publish_to_fresh(project_url: str) -> None:
                 if time.perf_counter() - begin > 30:
                     raise RuntimeError(f"publish {number + 1} not baked after 30 s")
                 time.sleep(0.01)
-            timings.append((time.perf_counter() - begin) * 1000)
+            fresh = (time.perf_counter() - begin) * 1000
             # And until the task is done: every filter variant of the listing re-baked too.
             while bake_tasks.exclude(status__in=["SUCCESSFUL", "FAILED"]).exists():
                 if time.perf_counter() - begin > 60:
                     raise RuntimeError(f"publish {number + 1}: the bake task still runs after 60 s")
                 time.sleep(0.01)
-            complete.append((time.perf_counter() - begin) * 1000)
+            if number >= 0:
+                timings.append(fresh)
+                complete.append((time.perf_counter() - begin) * 1000)
         p50, p95 = percentiles(timings)
         all50, all95 = percentiles(complete)
         print(f"publish -> page and listing fresh through nginx ({PUBLISHES} publishes, goal p95 <= 2000 ms)")
