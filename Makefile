@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install assets migrate demo check lint format messages lock bench bench-search bench-correspondence bench-conferences bench-bookings bench-referrals bench-stays bench-stays-pages bench-pages clean audit
+.PHONY: run test install assets migrate demo check lint format messages lock bench bench-search bench-correspondence bench-conferences bench-bookings bench-referrals bench-stays bench-stays-pages bench-pages bench-baked clean audit
 
 # The task worker (search indexing, e-mail outbox) runs beside the web server and stops with it.
 # Links in e-mails point at the address this server really answers on.
@@ -87,6 +87,7 @@ lock: install
 
 bench: install assets migrate
 	$(PY) bench/run.py
+	$(PY) bench/baked.py
 
 # The correspondence inbox at 100,000 threads (a temporary SQLite file unless DATABASE_URL is set).
 bench-correspondence: install assets
@@ -121,6 +122,12 @@ bench-stays-pages: install assets
 # request and queries, with caches warm and emptied (a temporary SQLite file unless DATABASE_URL is set).
 bench-pages: install assets
 	$(PY) bench/pages.py
+
+# A baked page through ops/nginx vs nginx serving the same bytes from a plain file (requests/s,
+# one run, the ratio), and publish -> page and listing fresh through nginx (p50/p95 of
+# BENCH_PUBLISHES); needs nginx. A temporary SQLite file and bake directory.
+bench-baked: install assets
+	$(PY) bench/baked.py
 
 # Search p50/p95 and indexing rate on generated documents; set OPENSEARCH_URL to include the engine.
 bench-search: install assets

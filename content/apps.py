@@ -8,6 +8,8 @@ class ContentConfig(AppConfig):
 
     def ready(self):
         from . import freshness, navigation
+        from .baking import signals as baking_signals
 
         navigation.connect()
         freshness.connect()
+        baking_signals.connect()

@@ -3,7 +3,10 @@
 from django.contrib import messages
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -64,3 +67,24 @@ def notification_settings(request):
     )
     messages.success(request, _("Your notification settings are saved."))
     return redirect("account")
+
+
+def login_status(request):
+    """The header's login state for a baked page, which every visitor gets in its anonymous form.
+
+    Never cached anywhere (``private, no-store``): the answer is this visitor's. Also the CSRF
+    token for the baked page's forms (the language switch), whose token the bake left empty.
+    A user who has not finished the second factor is sent to it by the middleware, and her
+    baked pages keep the anonymous header.
+    """
+    data = {"authenticated": False, "csrf_token": get_token(request)}
+    if request.user.is_authenticated:
+        data.update(
+            authenticated=True,
+            name=request.user.get_full_name(),
+            header_html=render_to_string("includes/_portal_user.html", request=request),
+            drawer_html=render_to_string("includes/_portal_user_mobile.html", request=request),
+        )
+    response = JsonResponse(data)
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -201,7 +201,38 @@ PATIENT_AREA_PREFIXES = [
     "/henvisninger/",
     "/fokuserede-ophold/",
     "/udgaaende-funktioner/bestillinger/",
+    "/stoette/",
     "/admin/adgangslog/",
+]
+
+# Public pages baked to static HTML (content.baking) for the web server in front (ops/nginx) to
+# serve as files. Empty: nothing is baked and Django serves every page (the default of `make run`).
+# Outside STATIC_ROOT and MEDIA_ROOT: baked pages are replaced on every publish, not collected.
+BAKE_ROOT = env("BAKE_ROOT", default="")
+# Paths that are never baked and that the web server always hands to Django: the login modules,
+# the patient areas, Min konto (and its login-state endpoint), the admin, search and the APIs,
+# documents (served through Wagtail's view with its privacy rules), the language switch, single
+# sign-on and Wagtail's password form. content.baking refuses them; ops/nginx proxies them.
+NEVER_BAKED_PREFIXES = [
+    *PATIENT_AREA_PREFIXES,
+    "/admin/",
+    "/overblik/",
+    "/konto/",
+    "/log-ind/",
+    "/log-ud/",
+    "/tider/",
+    "/udgaaende-funktioner/",  # the public directory is a view by postcode, not a page
+    "/tilbagemeldinger/",
+    "/tilmeldinger/",
+    "/soeg/",
+    "/search/",
+    "/api/",
+    "/dokumenter/",
+    "/i18n/",
+    "/oidc/",
+    "/_util/",
+    "/healthz",
+    "/favicon.ico",
 ]
 
 # Conferences: a request nobody has accepted within this many minutes goes to the next on duty.

@@ -31,3 +31,37 @@ function showWaitingBadge() {
     })
     .catch(function () {});
 }
+
+// A baked page (served as a file, the same for everyone) comes with the anonymous header. Its
+// body names the login-state endpoint: the user's name, modules and logout replace "Log ind",
+// and the forms get this visitor's CSRF token (the bake leaves it empty).
+document.addEventListener("DOMContentLoaded", function () {
+  var url = document.body.getAttribute("data-login-status-url");
+  if (!url || !window.fetch) {
+    return;
+  }
+  fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    .then(function (response) {
+      var type = response.headers.get("Content-Type") || "";
+      return response.ok && type.indexOf("application/json") === 0 ? response.json() : null;
+    })
+    .then(function (data) {
+      if (!data) {
+        return;
+      }
+      document.querySelectorAll('input[name="csrfmiddlewaretoken"]').forEach(function (input) {
+        input.value = data.csrf_token;
+      });
+      if (!data.authenticated) {
+        return;
+      }
+      document.querySelectorAll(".portal-user").forEach(function (slot) {
+        slot.innerHTML = data.header_html;
+      });
+      document.querySelectorAll(".portal-info-mobile").forEach(function (slot) {
+        slot.innerHTML = data.drawer_html;
+      });
+      showWaitingBadge();
+    })
+    .catch(function () {});
+});
