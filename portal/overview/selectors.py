@@ -65,6 +65,7 @@ class FeedbackSection:
         return bool(self.to_answer_count or self.overdue_count)
 
 
+@dataclass
 class OutreachSection:
     """Orders to the outreach services the user staffs that nobody has taken yet."""
 
