@@ -20,6 +20,17 @@ def nginx_available() -> bool:
     return os.access(NGINX, os.X_OK)
 
 
+def require_nginx() -> None:
+    """Skip without nginx locally; fail under CI=true, where .ci/run installs it."""
+    import pytest
+
+    if nginx_available():
+        return
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail("nginx is not installed (CI=true: the nginx tests must run)", pytrace=False)
+    pytest.skip("nginx is not installed (apt-get install nginx-light)")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -85,8 +85,9 @@ def _log(note: AcuteSlotNote, *, actor: User, action: str, request=None) -> None
     )
 
 
-def acute_slot_of(slot_id, *, now: datetime) -> Slot:
-    """The chosen acute time: a practice's active acute slot within the window, else unknown."""
+def _practice_slot_of(slot_id, *, kind: str, now: datetime, window, unknown: str, too_late: str) -> Slot:
+    """A general practice's active slot of ``kind`` starting within ``window`` from ``now``; a
+    Danish ValidationError on ``slot`` for an unknown id, a past time or one too far ahead."""
     try:
         slot_uuid = uuid.UUID(str(slot_id))
     except (TypeError, ValueError, AttributeError):
@@ -95,7 +96,7 @@ def acute_slot_of(slot_id, *, now: datetime) -> Slot:
         Slot.objects.select_related("resource__organisation")
         .filter(
             public_id=slot_uuid,
-            resource__kind=Resource.Kind.ACUTE_SLOT,
+            resource__kind=kind,
             resource__is_active=True,
             resource__organisation__kind=Organisation.Kind.GENERAL_PRACTICE,
         )
@@ -104,12 +105,24 @@ def acute_slot_of(slot_id, *, now: datetime) -> Slot:
         else None
     )
     if slot is None:
-        raise ValidationError({"slot": _("Choose one of the practices' free acute times.")})
+        raise ValidationError({"slot": unknown})
     if slot.starts_at <= now:
         raise ValidationError({"slot": _("The time has passed. Choose another time.")})
-    if slot.starts_at > now + ACUTE_SLOT_WINDOW:
-        raise ValidationError({"slot": _("Choose an acute time within the next two days.")})
+    if slot.starts_at > now + window:
+        raise ValidationError({"slot": too_late})
     return slot
+
+
+def acute_slot_of(slot_id, *, now: datetime) -> Slot:
+    """The chosen acute time: a practice's active acute slot within the window, else unknown."""
+    return _practice_slot_of(
+        slot_id,
+        kind=Resource.Kind.ACUTE_SLOT,
+        now=now,
+        window=ACUTE_SLOT_WINDOW,
+        unknown=_("Choose one of the practices' free acute times."),
+        too_late=_("Choose an acute time within the next two days."),
+    )
 
 
 @transaction.atomic
@@ -229,29 +242,14 @@ def video_url_checked(value: str) -> str:
 
 def video_slot_of(slot_id, *, now: datetime) -> Slot:
     """The chosen time: a practice's active video time within the window, else unknown."""
-    try:
-        slot_uuid = uuid.UUID(str(slot_id))
-    except (TypeError, ValueError, AttributeError):
-        slot_uuid = None
-    slot = (
-        Slot.objects.select_related("resource__organisation")
-        .filter(
-            public_id=slot_uuid,
-            resource__kind=Resource.Kind.VIDEO_CONSULTATION,
-            resource__is_active=True,
-            resource__organisation__kind=Organisation.Kind.GENERAL_PRACTICE,
-        )
-        .first()
-        if slot_uuid
-        else None
+    return _practice_slot_of(
+        slot_id,
+        kind=Resource.Kind.VIDEO_CONSULTATION,
+        now=now,
+        window=VIDEO_WINDOW,
+        unknown=_("Choose one of the GP's free video times."),
+        too_late=_("Choose a video time within the next two weeks."),
     )
-    if slot is None:
-        raise ValidationError({"slot": _("Choose one of the GP's free video times.")})
-    if slot.starts_at <= now:
-        raise ValidationError({"slot": _("The time has passed. Choose another time.")})
-    if slot.starts_at > now + VIDEO_WINDOW:
-        raise ValidationError({"slot": _("Choose a video time within the next two weeks.")})
-    return slot
 
 
 @transaction.atomic
@@ -346,29 +344,14 @@ VISIT_WINDOW = timedelta(days=28)
 
 def consultation_slot_of(slot_id, *, now: datetime) -> Slot:
     """The chosen time: a practice's active consultation time within the window, else unknown."""
-    try:
-        slot_uuid = uuid.UUID(str(slot_id))
-    except (TypeError, ValueError, AttributeError):
-        slot_uuid = None
-    slot = (
-        Slot.objects.select_related("resource__organisation")
-        .filter(
-            public_id=slot_uuid,
-            resource__kind=Resource.Kind.GP_CONSULTATION,
-            resource__is_active=True,
-            resource__organisation__kind=Organisation.Kind.GENERAL_PRACTICE,
-        )
-        .first()
-        if slot_uuid
-        else None
+    return _practice_slot_of(
+        slot_id,
+        kind=Resource.Kind.GP_CONSULTATION,
+        now=now,
+        window=VISIT_WINDOW,
+        unknown=_("Choose one of the GP's free consultation times."),
+        too_late=_("Choose a consultation time within the next four weeks."),
     )
-    if slot is None:
-        raise ValidationError({"slot": _("Choose one of the GP's free consultation times.")})
-    if slot.starts_at <= now:
-        raise ValidationError({"slot": _("The time has passed. Choose another time.")})
-    if slot.starts_at > now + VISIT_WINDOW:
-        raise ValidationError({"slot": _("Choose a consultation time within the next four weeks.")})
-    return slot
 
 
 @transaction.atomic

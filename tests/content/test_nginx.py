@@ -6,14 +6,13 @@ a 304, gzip, the cache headers; private paths and everything not baked are Djang
 
 import gzip
 import http.client
-import os
 from urllib.parse import urlsplit
 
 import pytest
 
 from content import baking
 from tests.content.factories import GuidelinePageFactory
-from tests.nginx import nginx_available, project_nginx
+from tests.nginx import project_nginx, require_nginx
 
 # live_server: transactional; serialized rollback restores what migrations made (the root page)
 # and flushes without re-creating content types (see tests/e2e/conftest.py).
@@ -24,10 +23,7 @@ HASHED = "app.0123456789ab.js"
 
 @pytest.fixture
 def site(live_server, settings, tmp_path):
-    if not nginx_available():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("nginx is not installed (CI=true: the nginx tests must run)", pytrace=False)
-        pytest.skip("nginx is not installed (apt-get install nginx-light)")
+    require_nginx()
     settings.BAKE_ROOT = str(tmp_path / "baked")
     static = tmp_path / "static"
     (static / "js").mkdir(parents=True)

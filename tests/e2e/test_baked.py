@@ -5,7 +5,6 @@ header of a baked page (fetched after load, the file stays anonymous); what she 
 login is never written to the bake directory.
 """
 
-import os
 import re
 import time
 from pathlib import Path
@@ -21,17 +20,14 @@ from content import baking
 from tests.accounts.factories import UserFactory
 from tests.content.factories import GuidelinePageFactory
 from tests.e2e.test_editor import PASSWORD, TIMEOUT, _log_in_to_the_admin
-from tests.nginx import nginx_available, project_nginx
+from tests.nginx import project_nginx, require_nginx
 
 SLUG = "bagt-retningslinje"
 
 
 @pytest.fixture
 def baked_site(live_server, settings, tmp_path):
-    if not nginx_available():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("nginx is not installed (CI=true: the e2e tests must run)", pytrace=False)
-        pytest.skip("nginx is not installed (apt-get install nginx-light)")
+    require_nginx()
     settings.BAKE_ROOT = str(tmp_path / "baked")
     GuidelinePageFactory(title="Før udgivelsen", slug=SLUG)
     baking.bake_all()
