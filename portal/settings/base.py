@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "portal.events",
     "portal.support",
     "portal.outreach",
+    "portal.quality",
     "content",
     "search",
     "django_tasks",
@@ -234,6 +235,9 @@ NEVER_BAKED_PREFIXES = [
     "/healthz",
     "/favicon.ico",
 ]
+
+# Quality clusters: an aggregate over fewer units than this is shown as "too few" (portal/quality).
+QUALITY_MIN_GROUP_SIZE = env.int("QUALITY_MIN_GROUP_SIZE", default=5)
 
 # Conferences: a request nobody has accepted within this many minutes goes to the next on duty.
 CONFERENCE_ESCALATION_MINUTES = env.int("CONFERENCE_ESCALATION_MINUTES", default=15)
