@@ -8,8 +8,8 @@ from django.conf import settings
 from django.test import Client
 from django.utils import translation
 
-from . import store
-from .targets import Target, all_targets, bakeable_pages, targets_for_page
+from . import fingerprint, store
+from .targets import Target, all_targets, all_targets_with_pages, bakeable_pages, targets_for_page
 
 logger = logging.getLogger(__name__)
 
@@ -56,30 +56,52 @@ def _forget_caches() -> None:
     navigation.forget_menus()
 
 
-def bake_targets(targets, *, progress=None) -> set[Target]:
-    """Render and write ``targets``; returns those baked. A page that no longer renders (a
-    restriction, an error) has its old file removed instead of being left behind."""
+def bake_targets(targets, *, progress=None, fingerprints=None, skip_unchanged=False) -> set[Target]:
+    """Render and write ``targets``; returns those baked (or still fresh). A page that no longer
+    renders (a restriction, an error) has its old file removed instead of being left behind.
+
+    ``fingerprints`` (target → the data its listing shows) are written into the listing files;
+    with ``skip_unchanged``, a listing whose file already carries its fingerprint is not
+    rendered again (``fingerprint``)."""
     renderer = Renderer()
+    fingerprints = fingerprints or {}
     baked = set()
     # The bake may run inside an editor's request: keep her language when it is done.
     with translation.override(translation.get_language()):
         for target in targets:
-            content = renderer.render(target)
-            if content is None:
-                store.remove(target)
-            else:
-                store.write(target, content)
+            mark = fingerprints.get(target)
+            if skip_unchanged and mark and fingerprint.marked_with(store.file_for(target), mark):
                 baked.add(target)
+            else:
+                content = renderer.render(target)
+                if content is None:
+                    store.remove(target)
+                else:
+                    store.write(target, fingerprint.mark(content, mark) if mark else content)
+                    baked.add(target)
             if progress:
                 progress(target)
     return baked
 
 
-def bake_all(*, progress=None, targets=None) -> tuple[int, int]:
-    """Bake every public page and remove what is no longer one; returns (baked, removed)."""
+def _fingerprints(pages_and_targets) -> dict[Target, str]:
+    """The listing fingerprint of every filter variant among the targets."""
+    from content.models import SectionIndexPage
+
+    return {
+        target: fingerprint.listing_fingerprint(page, target.query)
+        for page, target in pages_and_targets
+        if target.query and isinstance(page, SectionIndexPage)
+    }
+
+
+def bake_all(*, progress=None, pairs=None) -> tuple[int, int]:
+    """Bake every public page and remove what is no longer one; returns (baked, removed).
+    Renders everything, fingerprinted or not: this is the run after a deploy's new templates."""
     _forget_caches()
-    targets = all_targets() if targets is None else targets
-    baked = bake_targets(targets, progress=progress)
+    pairs = all_targets_with_pages() if pairs is None else pairs  # (page, target), as listed
+    targets = [target for _page, target in pairs]
+    baked = bake_targets(targets, progress=progress, fingerprints=_fingerprints(pairs))
     removed = store.prune(baked)
     return len(baked), removed
 
@@ -108,11 +130,12 @@ def bake_pages(page_ids, *, ancestor_ids=()) -> tuple[int, int]:
     if ancestor_ids:
         for page in Page.objects.filter(pk__in=ancestor_ids):
             wanted |= Page.objects.ancestor_of(page, inclusive=True)
-    targets = [target for page in bakeable_pages(wanted) for target in targets_for_page(page)]
+    pairs = [(page, target) for page in bakeable_pages(wanted) for target in targets_for_page(page)]
     # The addresses most read first (the page, its listing and home without a filter), so that
     # a visitor sees the publish while the listing's filter variants are still being baked.
-    targets.sort(key=lambda target: target.query != "")
-    baked = bake_targets(targets)
+    pairs.sort(key=lambda pair: pair[1].query != "")
+    targets = [target for _page, target in pairs]
+    baked = bake_targets(targets, fingerprints=_fingerprints(pairs), skip_unchanged=True)
     # Listing every public address costs no rendering: it finds what must go (an unpublished,
     # moved or deleted page's files) without knowing where the page used to be.
     removed = store.prune(set(all_targets()))

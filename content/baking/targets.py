@@ -126,5 +126,9 @@ def targets_for_page(page) -> list[Target]:
     return targets
 
 
+def all_targets_with_pages() -> list[tuple]:
+    return [(page, target) for page in bakeable_pages() for target in targets_for_page(page)]
+
+
 def all_targets() -> list[Target]:
-    return [target for page in bakeable_pages() for target in targets_for_page(page)]
+    return [target for _page, target in all_targets_with_pages()]

@@ -29,16 +29,25 @@ class SectionIndexPage(Page):
         verbose_name = _("section index")
         verbose_name_plural = _("section indexes")
 
-    def get_context(self, request, *args, **kwargs):
+    def listing(self, query) -> dict:
+        """What the listing shows for a query (``request.GET`` or a parsed bake query).
+
+        The template's data, and what the bake fingerprints (``content.baking.fingerprint``) to
+        know whether a filter variant changed: both read this one place, so they cannot drift.
+        """
         from content.selectors import SectionFilter, section_listing
 
-        context = super().get_context(request, *args, **kwargs)
-        chosen = SectionFilter.from_query(request.GET)
+        chosen = SectionFilter.from_query(query)
         listing = section_listing(section=self, chosen=chosen)
-        page_number = request.GET.get("side") or 1
-        context["chosen"] = chosen
-        context["facets"] = listing.facets
-        context["result_count"] = len(listing.pages)
-        context["result_count_text"] = listing.count_text()
-        context["results"] = Paginator(listing.pages, self.PAGE_SIZE).get_page(page_number)
+        return {
+            "chosen": chosen,
+            "facets": listing.facets,
+            "result_count": len(listing.pages),
+            "result_count_text": listing.count_text(),
+            "results": Paginator(listing.pages, self.PAGE_SIZE).get_page(query.get("side") or 1),
+        }
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.update(self.listing(request.GET))
         return context

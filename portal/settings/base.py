@@ -133,7 +133,17 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", defa
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server and the task worker share the file: wait for a lock instead of failing with
     # "database is locked", and take the write lock at BEGIN so that a reader never has to upgrade.
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+    # Write-ahead log: the worker's reads (a bake, the outbox) no longer wait for the web
+    # server's write and the reverse, and a commit appends to the log instead of syncing the
+    # database file twice (synchronous=NORMAL, safe with WAL: a power cut may lose the last
+    # commits, never the file's consistency). A publish's commits took 37 ms of its 230.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
     "DATABASE_PREPARED_STATEMENTS", default=True
 ):

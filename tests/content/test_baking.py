@@ -83,6 +83,87 @@ def test_publishing_rebakes_the_page_its_listing_and_home_in_the_same_task(
     assert "Ny titel efter udgivelse" in baked(bake_root, "/")
 
 
+@pytest.fixture
+def rendered(monkeypatch):
+    """The addresses the bake renders (rather than finds unchanged on disk)."""
+    urls = []
+    render = baking.bake.Renderer.render
+
+    def recording(self, target):
+        urls.append(target.url)
+        return render(self, target)
+
+    monkeypatch.setattr(baking.bake.Renderer, "render", recording)
+    return urls
+
+
+def _three_specialties():
+    from portal.accounts.models import Specialty
+
+    def named(slug, name):
+        return Specialty.objects.get_or_create(slug=slug, defaults={"name": name})[0]
+
+    delirium = GuidelinePageFactory(
+        title="Delirium", slug="delirium", specialties=[named("geriatri", "Geriatri")]
+    )
+    asthma = GuidelinePageFactory(title="Astma", slug="astma", specialties=[named("lungesygdomme", "Lunger")])
+    GuidelinePageFactory(
+        title="Hjertesvigt", slug="hjertesvigt", specialties=[named("kardiologi", "Kardiologi")]
+    )
+    return delirium, asthma
+
+
+def test_a_publish_renders_again_only_the_filter_variants_whose_listing_changed(
+    bake_root, rendered, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # new specialties: a full bake
+        delirium, _asthma = _three_specialties()
+    untouched = bake_root / Target("/retningslinjer/", "speciale=lungesygdomme").relative_file()
+    before = untouched.stat().st_mtime_ns
+    rendered.clear()
+
+    delirium.title = "Delirium hos ældre"
+    with django_capture_on_commit_callbacks(execute=True):
+        delirium.save_revision().publish()
+
+    assert "Delirium hos ældre" in baked(bake_root, "/retningslinjer/", "speciale=geriatri")
+    assert "/retningslinjer/?speciale=geriatri" in rendered
+    # The variants that do not list the page show the same data: not rendered, not rewritten.
+    assert "/retningslinjer/?speciale=lungesygdomme" not in rendered
+    assert "/retningslinjer/?speciale=kardiologi" not in rendered
+    assert untouched.stat().st_mtime_ns == before
+
+
+def test_a_changed_classification_renders_every_variant_whose_counts_changed(
+    bake_root, rendered, django_capture_on_commit_callbacks
+):
+    from portal.accounts.models import Specialty
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _delirium, asthma = _three_specialties()
+    assert "geriatri (1)" in baked(bake_root, "/retningslinjer/", "speciale=kardiologi")
+    rendered.clear()
+
+    asthma.specialties.set([Specialty.objects.get(slug="geriatri")])
+    with django_capture_on_commit_callbacks(execute=True):
+        asthma.save_revision().publish()
+
+    # The cardiology variant does not list asthma, but its specialty counts changed.
+    assert "/retningslinjer/?speciale=kardiologi" in rendered
+    assert "geriatri (2)" in baked(bake_root, "/retningslinjer/", "speciale=kardiologi")
+    # A value no page has any more is no longer offered: its file goes.
+    assert not (bake_root / Target("/retningslinjer/", "speciale=lungesygdomme").relative_file()).exists()
+
+
+def test_a_full_bake_renders_every_variant_even_when_its_data_is_unchanged(bake_root, rendered):
+    """After a deploy the templates may have changed: ``bake`` never trusts a fingerprint."""
+    _three_specialties()
+    baking.bake_all()
+    rendered.clear()
+    baking.bake_all()
+    assert "/retningslinjer/?speciale=lungesygdomme" in rendered
+
+
 def test_unpublishing_removes_the_page_and_updates_the_listing(bake_root, django_capture_on_commit_callbacks):
     guideline = GuidelinePageFactory(title="Snart væk", slug="snart-vaek")
     baking.bake_all()

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from content import baking
-from content.baking.targets import all_targets
+from content.baking.targets import all_targets_with_pages
 
 
 class Command(BaseCommand):
@@ -26,15 +26,15 @@ class Command(BaseCommand):
         if not baking.enabled():
             raise CommandError(_("BAKE_ROOT is not set: there is no directory to bake the pages to."))
         start = time.perf_counter()
-        targets = all_targets()
+        pairs = all_targets_with_pages()
         with tqdm(
-            total=len(targets),
+            total=len(pairs),
             desc=_("Baking pages"),
             unit=_("page"),
             disable=options["no_progress"],
             file=self.stderr._out,
         ) as bar:
-            baked, removed = baking.bake_all(targets=targets, progress=lambda _target: bar.update())
+            baked, removed = baking.bake_all(pairs=pairs, progress=lambda _target: bar.update())
         self.stdout.write(
             _("%(baked)d pages baked, %(removed)d old files removed in %(seconds).1f s")
             % {"baked": baked, "removed": removed, "seconds": time.perf_counter() - start}
