@@ -52,3 +52,24 @@ def test_the_environment_can_turn_persistence_off():
         CONN_HEALTH_CHECKS="false",
     )
     assert max_age == 0 and health_checks is False
+
+
+def test_sqlite_writes_ahead_so_the_worker_and_the_web_server_do_not_wait_for_each_other(tmp_path):
+    """WAL with synchronous=NORMAL (1): a bake reads while a publish writes, and a commit
+    appends to the log instead of syncing the database file."""
+    show = (
+        "import django; django.setup(); from django.db import connection; "
+        "cursor = connection.cursor(); "
+        "print(cursor.execute('PRAGMA journal_mode').fetchone()[0], "
+        "cursor.execute('PRAGMA synchronous').fetchone()[0])"
+    )
+    environment = {
+        **production_environment(),
+        "DJANGO_SETTINGS_MODULE": "portal.settings.dev",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'wal.sqlite3'}",
+    }
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", show], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "wal 1"
