@@ -113,6 +113,8 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
                 "portal.accounts.modules.modules",
             ],
+            # Tags for the shared form markup (templates/includes), which belongs to no app.
+            "libraries": {"form_tags": "portal.core.form_tags"},
         },
     },
 ]

@@ -146,7 +146,7 @@ def _report_rows(report) -> list[list]:
     for p in report.practices:
         used = round(100 * p.capacity_used) if p.capacity_used is not None else ""
         rows.append(
-            [p.offer.practice.name, p.stays_done, p.weeks_hosted, p.weeks_offered, used,
+            [p.practice_name, p.stays_done, p.weeks_hosted, p.weeks_offered, used,
              _score(p.scores.of_practice), _score(p.scores.of_stay)]
         )  # fmt: skip
     rows.append([])

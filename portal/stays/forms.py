@@ -147,7 +147,7 @@ class PairRuleForm(forms.Form):
     def __init__(self, *args, needs=(), offers=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["need"].choices = [
-            (str(n.public_id), f"{n.trainee.get_full_name()} · {n.specialty.name}") for n in needs
+            (str(public_id), f"{trainee} · {specialty}") for public_id, trainee, specialty in needs
         ]
         self.fields["offer"].choices = [(str(public_id), name) for public_id, name in offers]
 

@@ -78,7 +78,7 @@ def report(request, region: str):
     the_region = _region_or_404(request, region)
     the_report = reports.region_report(the_region, _year(request))
     # Hundreds of practices in a national region: a page of them at a time (the CSV has all).
-    practices = Paginator(the_report.practices, selectors.BOARD_ROWS).get_page(request.GET.get("side"))
+    practices = Paginator(the_report.practices, selectors.REPORT_PAGE_ROWS).get_page(request.GET.get("side"))
     return render(
         request,
         "stays/report.html",

@@ -6,6 +6,7 @@ so the report costs the same for two stays as for a national year. A stay counts
 starts in.
 """
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -132,7 +133,10 @@ class SpecialtyRow:
 
 @dataclass
 class PracticeRow:
-    offer: HostOffer
+    # Plain values, not the offer: a national region's report has hundreds of rows, and an
+    # offer with its practice cost more to build than the rest of the report.
+    offer_public_id: uuid.UUID
+    practice_name: str
     weeks_offered: int = 0
     weeks_hosted: int = 0
     stays_done: int = 0
@@ -243,15 +247,16 @@ def region_report(region: Region, year: int) -> RegionReport:
     offer_ids = set(offered) | set(by_offer)
     practices = [
         PracticeRow(
-            offer=o,
-            weeks_offered=offered.get(o.pk, 0),
-            weeks_hosted=by_offer.get(o.pk, (0, 0))[1],
-            stays_done=by_offer.get(o.pk, (0, 0))[0],
-            scores=practice_scores.get(o.pk, Scores()),
+            offer_public_id=public_id,
+            practice_name=name,
+            weeks_offered=offered.get(pk, 0),
+            weeks_hosted=by_offer.get(pk, (0, 0))[1],
+            stays_done=by_offer.get(pk, (0, 0))[0],
+            scores=practice_scores.get(pk, Scores()),
         )
-        for o in HostOffer.objects.filter(pk__in=offer_ids)
-        .select_related("practice")
-        .order_by("practice__name")
+        for pk, public_id, name in HostOffer.objects.filter(pk__in=offer_ids)
+        .order_by("practice__name", "pk")
+        .values_list("pk", "public_id", "practice__name")
     ]
     return RegionReport(
         region=region,

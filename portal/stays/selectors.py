@@ -15,8 +15,10 @@ from .models import Assignment, HostOffer, HostPeriod, LearningObjective, Matchi
 from .scope import coordinator_region_ids, gp_practice_ids, is_trainee
 
 CALENDAR_MAX_WEEKS = 60
-# A region board shows this many rows per list; the rest are in the CSV/XLSX and the run's pages.
-BOARD_ROWS = 25
+# The board is an overview: the first rows of each list. The matching takes every need and offer,
+# the spreadsheets hold every stay, and the run and the report page through theirs.
+BOARD_ROWS = 10
+REPORT_PAGE_ROWS = 25
 RUN_PAGE_ROWS = 25
 
 _NEED_RELATED = ("trainee", "department__parent", "specialty")
@@ -125,56 +127,69 @@ def objectives_of(specialty: Specialty) -> list[LearningObjective]:
 
 @dataclass
 class RegionBoard:
+    """The coordinator's region at a glance: counts, the first ``BOARD_ROWS`` of each list (at
+    national scale a region has hundreds of needs and offers; the matching takes them all, the
+    spreadsheets hold them all), the pinned and forbidden pairs and the latest run."""
+
     region: Region
-    open_needs: list
-    offers: list  # (public_id, practice name) of every offer: the rule form's choices
+    shown_needs: list
+    open_needs_count: int
+    shown_offers: list
+    offers_count: int
     rules: list
     latest_run: MatchingRun | None
     stays: list = field(default_factory=list)
     stays_count: int = 0
-    shown_offers: list = field(default_factory=list)
-
-    @property
-    def shown_needs(self) -> list:
-        return self.open_needs[:BOARD_ROWS]
 
 
 def region_board(region: Region) -> RegionBoard:
-    """Everything the coordinator picks from (every open need and offer, for the rule form), and
-    the first ``BOARD_ROWS`` of each list to show: at national scale a region has hundreds of
-    each, and a page of them all took seconds to render."""
-    open_needs = list(
-        StayNeed.objects.filter(region=region, state=StayNeed.State.OPEN)
-        .select_related(*_NEED_RELATED)
-        .order_by("earliest_start", "pk")
-    )
-    # Names only: a national region has hundreds of offers, and instances cost more than tuples.
-    offers = list(
-        HostOffer.objects.filter(region=region)
-        .order_by("practice__name", "pk")
-        .values_list("public_id", "practice__name")
-    )
-    shown_ids = list(
-        HostOffer.objects.filter(region=region)
-        .order_by("practice__name", "pk")
-        .values_list("pk", flat=True)[:BOARD_ROWS]
-    )
+    open_needs = StayNeed.objects.filter(region=region, state=StayNeed.State.OPEN)
+    offers = HostOffer.objects.filter(region=region)
     stays = Assignment.objects.filter(
         need__region=region, state__in=[*Assignment.HOLDING, Assignment.State.DECLINED]
     )
     return RegionBoard(
         region=region,
-        open_needs=open_needs,
-        offers=offers,
+        shown_needs=list(
+            open_needs.select_related(*_NEED_RELATED).order_by("earliest_start", "pk")[:BOARD_ROWS]
+        ),
+        open_needs_count=open_needs.count(),
+        shown_offers=list(
+            offers.order_by("practice__name", "pk")
+            .select_related("practice", "supervisor", "area")
+            .prefetch_related("specialties", "periods")[:BOARD_ROWS]
+        ),
+        offers_count=offers.count(),
         rules=region_rules(region),
         latest_run=MatchingRun.objects.filter(region=region).select_related("run_by").first(),
         stays=list(stays.select_related(*_ASSIGNMENT_RELATED).order_by("starts_on", "pk")[:BOARD_ROWS]),
         stays_count=stays.count(),
-        shown_offers=list(
-            HostOffer.objects.filter(pk__in=shown_ids)
+    )
+
+
+@dataclass
+class RuleChoices:
+    """What a pinned or forbidden pair is chosen from: every open need and every offer of the
+    region, as plain values (a national region has hundreds of offers)."""
+
+    needs: list  # (public_id, trainee's name, specialty)
+    offers: list  # (public_id, practice name)
+
+
+def rule_choices(region: Region) -> RuleChoices:
+    needs = (
+        StayNeed.objects.filter(region=region, state=StayNeed.State.OPEN)
+        .order_by("earliest_start", "pk")
+        .values_list("public_id", "trainee__first_name", "trainee__last_name", "specialty__name")
+    )
+    return RuleChoices(
+        needs=[
+            (public_id, f"{first} {last}".strip(), specialty) for public_id, first, last, specialty in needs
+        ],
+        offers=list(
+            HostOffer.objects.filter(region=region)
             .order_by("practice__name", "pk")
-            .select_related("practice", "supervisor", "area")
-            .prefetch_related("specialties", "periods")
+            .values_list("public_id", "practice__name")
         ),
     )
 

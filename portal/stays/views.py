@@ -393,18 +393,8 @@ def stay_decline(request, public_id, side: str):
 # --- The coordinator ------------------------------------------------------------------------
 
 
-def _rule_form(board, data=None) -> PairRuleForm:
-    return PairRuleForm(data, needs=board.open_needs, offers=board.offers)
-
-
-def _region_page(request, region, *, rule_form=None, status=200):
-    board = selectors.region_board(region)
-    return render(
-        request,
-        "stays/region.html",
-        {"board": board, "rule_form": rule_form or _rule_form(board)},
-        status=status,
-    )
+def _region_page(request, region):
+    return render(request, "stays/region.html", {"board": selectors.region_board(region)})
 
 
 @login_required
@@ -427,26 +417,36 @@ def region_match(request, region: str):
 
 @login_required
 @never_cache
-@require_POST
+@require_http_methods(["GET", "POST"])
 def rule_add(request, region: str):
+    """Pin or forbid a pair: its own page, because its choices are every open need and every
+    offer of the region (hundreds at national scale), which the board need not carry."""
     the_region = _region_or_404(request, region)
-    board = selectors.region_board(the_region)
-    form = _rule_form(board, request.POST)
-    if form.is_valid():
-        need = next(n for n in board.open_needs if str(n.public_id) == form.cleaned_data["need"])
-        offer = HostOffer.objects.get(region=the_region, public_id=form.cleaned_data["offer"])
-        with service_call(form) as call:
-            services.pair_rule_set(actor=request.user, need=need, offer=offer, kind=form.cleaned_data["kind"])
-        if call.ok:
-            messages.success(request, _("The rule is saved. Run the matching again to use it."))
-            back = request.POST.get("back_to_run", "")
-            run = selectors.run_for_region(the_region, back) if _is_uuid(back) else None
-            if run is not None:
-                return redirect(
-                    reverse("stays:run", kwargs={"region": the_region.slug, "public_id": run.public_id})
+    choices = selectors.rule_choices(the_region)
+    data = request.POST if request.method == "POST" else None  # an empty POST is still a POST
+    form = PairRuleForm(data, needs=choices.needs, offers=choices.offers)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            need = StayNeed.objects.get(
+                region=the_region, state=StayNeed.State.OPEN, public_id=form.cleaned_data["need"]
+            )
+            offer = HostOffer.objects.get(region=the_region, public_id=form.cleaned_data["offer"])
+            with service_call(form) as call:
+                services.pair_rule_set(
+                    actor=request.user, need=need, offer=offer, kind=form.cleaned_data["kind"]
                 )
-            return redirect(_region_url(the_region))
-    return _region_page(request, the_region, rule_form=form, status=400)
+            if call.ok:
+                messages.success(request, _("The rule is saved. Run the matching again to use it."))
+                back = request.POST.get("back_to_run", "")
+                run = selectors.run_for_region(the_region, back) if _is_uuid(back) else None
+                if run is not None:
+                    return redirect(
+                        reverse("stays:run", kwargs={"region": the_region.slug, "public_id": run.public_id})
+                    )
+                return redirect(_region_url(the_region))
+        status = 400
+    return render(request, "stays/rule.html", {"region": the_region, "form": form}, status=status)
 
 
 def _is_uuid(value: str) -> bool:

@@ -57,6 +57,7 @@ def test_match_pin_publish_confirm_download_evaluate_report(chromium_browser, li
 
     # She pins the demo trainee to the demo GP's practice and runs the matching again.
     co.goto(f"{live_server.url}{region_path}")
+    co.locator("a.samspil-stays-rule-link").click()
     form = co.locator("form.samspil-stays-rule-form")
     form.locator("select[name=need]").select_option(str(StayNeed.objects.get(trainee=trainee).public_id))
     form.locator("select[name=offer]").select_option(str(HostOffer.objects.get(supervisor=gp).public_id))

@@ -1,0 +1,26 @@
+"""Template tags for the shared form markup (``templates/includes/form_field.html``).
+
+A select's options are written here rather than in a template loop: the loop resolved, filtered
+and compared each option through the template engine, about 100 µs an option, and the focused
+stays' rule form offers every practice of a region (576 at national scale): 60 of the region
+board's 80 ms. Labels and values are escaped as the template did.
+"""
+
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+
+@register.simple_tag
+def select_options(field):
+    """The ``<option>`` elements of a bound select field, its current value selected."""
+    current = field.value()  # once: BoundField.value() re-cleans the data on every call
+    current = "" if current is None else str(current)
+    options = []
+    for value, label in field.field.choices:
+        value = str(value)
+        selected = " selected" if value == current else ""
+        options.append(f'<option value="{escape(value)}"{selected}>{escape(label)}</option>')
+    return mark_safe("".join(options))  # noqa: S308 - every value and label is escaped above
