@@ -76,9 +76,14 @@ def _year(request) -> int:
 @require_GET
 def report(request, region: str):
     the_region = _region_or_404(request, region)
-    the_report = reports.region_report(the_region, _year(request))
-    # Hundreds of practices in a national region: a page of them at a time (the CSV has all).
-    practices = Paginator(the_report.practices, selectors.REPORT_PAGE_ROWS).get_page(request.GET.get("side"))
+    year = _year(request)
+    # Hundreds of practices in a national region: a page of them at a time (the CSV has all),
+    # and the per-practice figures computed for that page only.
+    practices = Paginator(reports.report_practices(the_region, year), selectors.REPORT_PAGE_ROWS).get_page(
+        request.GET.get("side")
+    )
+    the_report = reports.region_report(the_region, year, practices=list(practices.object_list))
+    practices.object_list = the_report.practices
     return render(
         request,
         "stays/report.html",

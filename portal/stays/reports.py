@@ -164,77 +164,88 @@ class RegionReport:
         return self.weeks_hosted / self.weeks_offered if self.weeks_offered else None
 
 
-def _stay_figures(stays, today: date) -> tuple[dict, dict]:
-    """Per specialty and per offer: stays done (confirmed and over) and weeks hosted (stays
-    holding a place). One grouped query by both, summed up here: a region has a few hundred
-    (specialty, practice) pairs, and one scan is cheaper than two."""
+def _stays_in(region: Region, first: date, last: date):
+    return Assignment.objects.filter(
+        need__region=region, state__in=Assignment.HOLDING, starts_on__gte=first, starts_on__lte=last
+    )
+
+
+def _first_monday(first: date) -> date:
+    return first + timedelta(days=(7 - first.weekday()) % 7)
+
+
+def _stay_figures(stays, key: str, today: date) -> dict:
+    """Per ``key`` (the specialty or the offer): stays done (confirmed and over) and weeks hosted
+    (stays holding a place), from one grouped query."""
     rows = (
-        stays.values("need__specialty_id", "offer_id")
+        stays.values(key)
         .annotate(
             done=Count("pk", filter=Q(state=Assignment.State.CONFIRMED, ends_on__lt=today)),
             weeks=Sum("length_weeks"),
         )
         .order_by()
     )
-    by_specialty: dict = {}
-    by_offer: dict = {}
-    for r in rows:
-        for table, key in ((by_specialty, r["need__specialty_id"]), (by_offer, r["offer_id"])):
-            done, weeks = table.get(key, (0, 0))
-            table[key] = (done + r["done"], weeks + (r["weeks"] or 0))
-    return by_specialty, by_offer
+    return {r[key]: (r["done"], r["weeks"] or 0) for r in rows}
 
 
-def _report_scores(evaluations) -> tuple[dict, dict, Scores]:
-    """Scores per specialty, per offer and overall from one grouped query of sums and counts
-    (averages of averages would weigh a practice with one evaluation like one with ten)."""
-    sums: dict = {}
-    rows = (
-        evaluations.values("assignment__need__specialty_id", "assignment__offer_id", "direction")
-        .annotate(total=Sum("score"), n=Count("pk"))
-        .order_by()
-    )
-    for r in rows:
-        for key in (
-            ("s", r["assignment__need__specialty_id"]),
-            ("o", r["assignment__offer_id"]),
-            ("all", None),
-        ):
-            total, n = sums.get((key, r["direction"]), (0, 0))
-            sums[(key, r["direction"])] = (total + r["total"], n + r["n"])
-    tables: dict = {"s": {}, "o": {}, "all": {}}
-    for ((kind, key), direction), (total, n) in sums.items():
-        scores = tables[kind].setdefault(key, Scores())
-        setattr(scores, direction, total / n)
-        setattr(scores, f"{direction}_count", n)
-    return tables["s"], tables["o"], tables["all"].get(None, Scores())
-
-
-def _weeks_offered(region: Region, first: date, last: date) -> dict[int, int]:
+def _weeks_offered(periods, first: date, last: date) -> dict[int, int]:
     """Per offer: trainee-weeks offered in the year, capacity times the weeks of each period
     whose Monday lies in the year (a week over New Year belongs to the year it starts in, as a
     stay does)."""
-    monday = first + timedelta(days=(7 - first.weekday()) % 7)
-    clipped = DaysBetween(Least(F("ends_on"), Value(last)), Greatest(F("starts_on"), Value(monday)))
-    rows = (
-        HostPeriod.objects.filter(offer__region=region, starts_on__lte=last, ends_on__gte=monday)
-        .values("offer_id")
-        .annotate(weeks=Sum(F("capacity") * (clipped / 7 + 1), output_field=IntegerField()))
-        .order_by()
-    )
+    rows = periods.values("offer_id").annotate(weeks=_offered_weeks(first, last)).order_by()
     return {r["offer_id"]: r["weeks"] or 0 for r in rows}
 
 
-def region_report(region: Region, year: int) -> RegionReport:
+def _offered_weeks(first: date, last: date) -> Sum:
+    clipped = DaysBetween(
+        Least(F("ends_on"), Value(last)), Greatest(F("starts_on"), Value(_first_monday(first)))
+    )
+    return Sum(F("capacity") * (clipped / 7 + 1), output_field=IntegerField())
+
+
+def _periods_in(region: Region, first: date, last: date):
+    return HostPeriod.objects.filter(
+        offer__region=region, starts_on__lte=last, ends_on__gte=_first_monday(first)
+    )
+
+
+def report_practices(region: Region, year: int) -> list[tuple]:
+    """The practices the report lists, by name: every offer with a period in the year or a stay
+    starting in it, as (pk, public_id, practice name). Cheap enough to page through before any
+    figure is computed."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    return list(
+        HostOffer.objects.filter(
+            Q(pk__in=_periods_in(region, first, last).values("offer_id"))
+            | Q(pk__in=_stays_in(region, first, last).values("offer_id"))
+        )
+        .order_by("practice__name", "pk")
+        .values_list("pk", "public_id", "practice__name")
+    )
+
+
+def region_report(region: Region, year: int, *, practices: list[tuple] | None = None) -> RegionReport:
+    """The year's report. ``practices`` (rows of ``report_practices``) limits the per-practice
+    figures to those, for a page of the report; without it, every practice (the spreadsheets).
+    The totals and the specialties are always the whole region's."""
     first, last = date(year, 1, 1), date(year, 12, 31)
     today = timezone.localdate()
-    stays = Assignment.objects.filter(
-        need__region=region, state__in=Assignment.HOLDING, starts_on__gte=first, starts_on__lte=last
-    )
+    stays = _stays_in(region, first, last)
+    periods = _periods_in(region, first, last)
     evaluations = StayEvaluation.objects.filter(assignment__in=stays)
-    by_specialty, by_offer = _stay_figures(stays, today)
-    offered = _weeks_offered(region, first, last)
-    specialty_scores, practice_scores, totals = _report_scores(evaluations)
+    if practices is None:
+        practices = report_practices(region, year)
+        stays_of_listed, periods_of_listed, evaluations_of_listed = stays, periods, evaluations
+    else:
+        ids = [pk for pk, _public_id, _name in practices]
+        stays_of_listed = stays.filter(offer_id__in=ids)
+        periods_of_listed = periods.filter(offer_id__in=ids)
+        evaluations_of_listed = evaluations.filter(assignment__offer_id__in=ids)
+    by_specialty = _stay_figures(stays, "need__specialty_id", today)
+    by_offer = _stay_figures(stays_of_listed, "offer_id", today)
+    offered = _weeks_offered(periods_of_listed, first, last)
+    specialty_scores = _scores_by(evaluations, "assignment__need__specialty_id")
+    practice_scores = _scores_by(evaluations_of_listed, "assignment__offer_id")
     specialties = [
         SpecialtyRow(
             specialty=s,
@@ -244,30 +255,26 @@ def region_report(region: Region, year: int) -> RegionReport:
         )
         for s in Specialty.objects.filter(Q(focused_stay=True) | Q(pk__in=by_specialty)).order_by("name")
     ]
-    offer_ids = set(offered) | set(by_offer)
-    practices = [
-        PracticeRow(
-            offer_public_id=public_id,
-            practice_name=name,
-            weeks_offered=offered.get(pk, 0),
-            weeks_hosted=by_offer.get(pk, (0, 0))[1],
-            stays_done=by_offer.get(pk, (0, 0))[0],
-            scores=practice_scores.get(pk, Scores()),
-        )
-        for pk, public_id, name in HostOffer.objects.filter(pk__in=offer_ids)
-        .order_by("practice__name", "pk")
-        .values_list("pk", "public_id", "practice__name")
-    ]
     return RegionReport(
         region=region,
         year=year,
         specialties=specialties,
-        practices=practices,
+        practices=[
+            PracticeRow(
+                offer_public_id=public_id,
+                practice_name=name,
+                weeks_offered=offered.get(pk, 0),
+                weeks_hosted=by_offer.get(pk, (0, 0))[1],
+                stays_done=by_offer.get(pk, (0, 0))[0],
+                scores=practice_scores.get(pk, Scores()),
+            )
+            for pk, public_id, name in practices
+        ],
         objectives=_objective_averages(ObjectiveScore.objects.filter(evaluation__in=evaluations)),
         stays_done=sum(r.stays_done for r in specialties),
         weeks_hosted=sum(r.weeks_hosted for r in specialties),
-        weeks_offered=sum(offered.values()),
-        scores=totals,
+        weeks_offered=periods.aggregate(weeks=_offered_weeks(first, last))["weeks"] or 0,
+        scores=_scores_by(evaluations, None).get(None, Scores()),
     )
 
 

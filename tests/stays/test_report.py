@@ -123,3 +123,33 @@ def test_a_bad_year_is_404_not_500(client):
     url = reverse("stays:report", kwargs={"region": w.region.slug})
     assert client.get(url + "?aar=abc").status_code == 404
     assert client.get(url + "?aar=99999").status_code == 404
+
+
+def test_a_page_of_the_report_has_the_figures_of_its_own_practices_and_the_whole_regions_totals(
+    client, monkeypatch
+):
+    from portal.stays import selectors
+
+    monkeypatch.setattr(selectors, "REPORT_PAGE_ROWS", 1)
+    w = world()
+    first_practice = PracticeFactory(health_council_area=w.area, name="A-lægerne")
+    second_practice = PracticeFactory(health_council_area=w.area, name="B-lægerne")
+    busy = offer(w, practice=second_practice, gp=member(second_practice, "gp"))
+    offer(w, practice=first_practice, gp=member(first_practice, "gp"))
+    _evaluated_stay(w, busy, trainee=w.trainee, scores=(2, 3))
+    _evaluated_stay(w, busy, trainee=member(w.department, "trainee"), scores=(4, 5))
+    year = min(s.starts_on.year for s in busy.assignments.all())
+    verified_login(client, w.coordinator)
+    url = reverse("stays:report", kwargs={"region": w.region.slug}) + f"?aar={year}"
+
+    def practice_row(html):
+        table = html.split("samspil-stays-report-practices", 1)[1].split("</table>", 1)[0]
+        return [cell.split("<")[0] for cell in table.split("<tbody>", 1)[1].split("<td>")[1:]]
+
+    first_page, second_page = client.get(url).content.decode(), client.get(url + "&side=2").content.decode()
+    assert "A-lægerne" in first_page and "B-lægerne" not in first_page
+    assert practice_row(first_page)[:1] == ["0"]  # no stays done
+    assert "B-lægerne" in second_page and practice_row(second_page)[:1] == ["2"]
+    assert "3,0 (2)" in second_page and "4,0 (2)" in second_page  # the practice's averages
+    full = reports.region_report(w.region, year)
+    assert [r.stays_done for r in full.practices] == [0, 2] and full.stays_done == 2
