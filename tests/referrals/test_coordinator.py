@@ -347,3 +347,30 @@ def test_the_list_costs_the_same_queries_for_2_and_10_rows(client, who, django_a
     with django_assert_num_queries(len(queries)):
         response = client.get(url)
     assert response.content.decode().count('class="samspil-coordinator-row"') == 10
+
+
+def test_the_tovholder_shows_beside_the_patient_on_the_referral_page_and_on_mit_overblik(client):
+    from tests.referrals.factories import refer, world
+
+    r = world()
+    referral = refer(r)  # the same patient (CPR) as the coordination below
+    # Proposed by the cardiology department: the referral's lung department is not involved.
+    handover, _created = services.coordinator_handover_propose(
+        actor=r.other_specialist,
+        department=r.other_department,
+        practice=r.practice,
+        patient_cpr=CPR,
+        note=NOTE,
+    )
+    verified_login(client, r.gp)
+    overview = client.get(reverse("overview")).content.decode()
+    assert "samspil-overview-coordinator" in overview and str(handover.public_id) in overview
+    coordinator = services.coordinator_handover_acknowledge(handover=handover, actor=r.gp)
+    overview = client.get(reverse("overview")).content.decode()
+    assert "samspil-overview-coordinator" not in overview
+    url = reverse("referrals:referral", args=[referral.public_id])
+    page = client.get(url).content.decode()
+    assert "samspil-coordinator-of-patient" in page and str(coordinator.public_id) in page
+    verified_login(client, r.specialist)  # sees the referral, not involved in the coordination
+    response = client.get(url)
+    assert response.status_code == 200 and "samspil-coordinator-of-patient" not in response.content.decode()
