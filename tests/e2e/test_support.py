@@ -13,8 +13,8 @@ from icalendar import Calendar
 from playwright.sync_api import expect
 
 from portal.bookings.models import Resource
-from portal.referrals.models import CareCoordinator
 from portal.bookings.services import resource_create, slot_publish
+from portal.referrals.models import CareCoordinator
 from portal.support.models import AcuteSlotNote, VideoConsultation
 from tests.e2e.test_correspondence import _logged_in, _shot
 from tests.support.factories import with_other_specialist, world
