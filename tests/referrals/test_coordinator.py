@@ -374,3 +374,18 @@ def test_the_tovholder_shows_beside_the_patient_on_the_referral_page_and_on_mit_
     verified_login(client, r.specialist)  # sees the referral, not involved in the coordination
     response = client.get(url)
     assert response.status_code == 200 and "samspil-coordinator-of-patient" not in response.content.decode()
+
+
+def test_an_unanswered_proposal_is_reminded_with_a_link_to_its_page():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from portal.referrals import services as referral_services
+
+    w = W()
+    handover = propose(w)
+    assert referral_services.handover_reminders_send(now=timezone.now() + timedelta(days=5)) == 1
+    reminder = OutboxEmail.objects.get(key__contains="handover-reminder")
+    assert f"/henvisninger/tovholder/forslag/{handover.public_id}/" in reminder.body
+    assert CPR not in reminder.body and "KOL" not in reminder.body
