@@ -15,6 +15,7 @@ from portal.correspondence.selectors import Box
 from portal.events import selectors as event_selectors
 from portal.feedback import selectors as feedback_selectors
 from portal.outreach import selectors as outreach_selectors
+from portal.referrals import coordinator_selectors
 from portal.referrals import selectors as referral_selectors
 from portal.stays import selectors as stay_selectors
 
@@ -31,12 +32,14 @@ class ThreadSection:
 @dataclass
 class ReferralSection:
     """Referrals awaiting my department's decision, the practice's that await us (a dialogue), and
-    handovers of treatment responsibility to acknowledge."""
+    handovers of treatment responsibility and proposals of the coordinating role (tovholder) to
+    acknowledge."""
 
     to_decide: list = field(default_factory=list)
     to_decide_count: int = 0
     awaiting_practice: list = field(default_factory=list)
     handovers: list = field(default_factory=list)
+    coordinator_handovers: list = field(default_factory=list)
 
 
 @dataclass
@@ -143,6 +146,10 @@ def _referral_section(user, now) -> ReferralSection:
         section.awaiting_practice = referral_selectors.referral_rows(
             referral_selectors.practice_overview(user, in_dialogue=True)[:SECTION_LIMIT]
         )
+        # Only a practice is proposed as tovholder.
+        section.coordinator_handovers = coordinator_selectors.coordinator_handovers_awaiting(practices)[
+            :SECTION_LIMIT
+        ]
     if departments or practices:
         section.handovers = referral_selectors.handovers_awaiting([*departments, *practices])[:SECTION_LIMIT]
     return section

@@ -417,11 +417,17 @@ class ResponsibilityHandover(models.Model):
     that the patient's GP practice takes over a palliative patient with the agreed plan
     (``patient``, ``plan`` and ``phone_agreement`` set, no referral). Once the GP acknowledges
     it, the practice holds the responsibility for the palliative course.
+
+    A third kind, *coordinator* (tovholder), hands the GP's coordinating role for a patient with
+    complex multimorbidity (``CareCoordinator``): a department involved proposes that the
+    patient's practice takes it on, or the practice holding it proposes another practice; only
+    the acknowledgement changes the ``CareCoordinator`` row (``coordinator_services``).
     """
 
     class Kind(models.TextChoices):
         REFERRAL = "referral", _("Referral")
         PALLIATIVE = "palliative", _("Palliative patient")
+        COORDINATOR = "coordinator", _("Coordinating GP (tovholder)")
 
     # Addresses a palliative handover in URLs; referral handovers are reached through the referral.
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -473,13 +479,23 @@ class ResponsibilityHandover(models.Model):
             # A referral's handover belongs to its referral; a palliative one to a patient, with a plan.
             models.CheckConstraint(
                 condition=(Q(kind="referral") & Q(referral__isnull=False) & Q(patient__isnull=True))
-                | (Q(kind="palliative") & Q(referral__isnull=True) & Q(patient__isnull=False) & ~Q(plan="")),
+                | (
+                    Q(kind__in=["palliative", "coordinator"])
+                    & Q(referral__isnull=True)
+                    & Q(patient__isnull=False)
+                    & ~Q(plan="")
+                ),
                 name="handover_kind_subject",
             ),
             models.UniqueConstraint(
                 fields=["patient"],
                 condition=Q(kind="palliative", acknowledged_at__isnull=True, withdrawn_at__isnull=True),
                 name="one_open_palliative_handover",
+            ),
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=Q(kind="coordinator", acknowledged_at__isnull=True, withdrawn_at__isnull=True),
+                name="one_open_coordinator_handover",
             ),
             models.UniqueConstraint(
                 fields=["proposed_by", "client_token"],
@@ -503,6 +519,86 @@ class ResponsibilityHandover(models.Model):
     @property
     def is_open(self) -> bool:
         return self.acknowledged_at is None and self.withdrawn_at is None
+
+
+COORDINATOR_NOTE_MAX_LENGTH = 2_000
+
+
+class CareCoordinator(models.Model):
+    """The GP practice that holds the coordinating role (tovholder) for a patient with complex
+    multimorbidity, and the hospital departments involved in the patient's care.
+
+    One row per patient. The row is created and its practice changed only by acknowledging a
+    ``ResponsibilityHandover`` of kind coordinator (``coordinator_services``); ``note`` is the
+    care plan and agreements as the acknowledged proposal carried them. Adding a department is
+    not a handover, but is recorded in ``CareCoordinatorEvent``.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.OneToOneField(
+        PatientReference, on_delete=models.PROTECT, related_name="+", verbose_name=_("patient")
+    )
+    practice = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": Organisation.Kind.GENERAL_PRACTICE},
+        verbose_name=_("coordinating GP practice"),
+    )
+    departments = models.ManyToManyField(
+        Organisation,
+        related_name="+",
+        limit_choices_to={"kind": Organisation.Kind.DEPARTMENT},
+        verbose_name=_("departments involved"),
+    )
+    note = models.TextField(_("care plan and agreements"), max_length=COORDINATOR_NOTE_MAX_LENGTH)
+    since = models.DateTimeField(_("coordinating since"))
+
+    class Meta:
+        verbose_name = _("coordinating GP (tovholder)")
+        verbose_name_plural = _("coordinating GPs (tovholdere)")
+        ordering = ["-since", "-pk"]
+        indexes = [models.Index(fields=["practice", "-since"], name="coordinator_practice_idx")]
+
+    def __str__(self):
+        # Never the patient: str() ends up in logs.
+        return f"CareCoordinator {self.public_id}"
+
+
+class CareCoordinatorEvent(models.Model):
+    """The coordinating role's history: who took it on (by which handover) and who added which
+    department. Organisation names and times only; the clinical note lives on the row."""
+
+    class Kind(models.TextChoices):
+        TAKEN_ON = "taken_on", _("Coordinating role taken on")
+        DEPARTMENT_ADDED = "department_added", _("Department added")
+
+    coordinator = models.ForeignKey(CareCoordinator, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_name = models.CharField(max_length=301, blank=True)
+    # The practice that took the role on, or the department that was added.
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    handover = models.ForeignKey(
+        ResponsibilityHandover, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("coordinating GP event")
+        verbose_name_plural = _("coordinating GP events")
+        ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="taken_on") | Q(handover__isnull=False),
+                name="coordinator_taken_on_by_handover",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
 
 
 # --- Ordering diagnostics (bestilling af undersøgelser) ----------------------------------------

@@ -23,7 +23,9 @@ def referral_link(referral) -> str:
 
 
 def handover_link(handover) -> str:
-    """A palliative handover has no referral: its own page."""
+    """A palliative or coordinator handover has no referral: its own page."""
+    if handover.kind == "coordinator":
+        return absolute_reverse("referrals:coordinator_handover", public_id=handover.public_id)
     if handover.referral_id is None:
         return absolute_reverse("referrals:palliative", public_id=handover.public_id)
     return referral_link(handover.referral)
@@ -174,4 +176,57 @@ def palliative_handover_proposed(handover) -> None:
             )
             % {"organisation": handover.from_organisation},
             link=handover_link(handover),
+        )
+
+
+def _clinicians_else_people(organisation) -> list:
+    """A clinical role is a GP's decision: the practice's GPs, else its responsible people."""
+    gps = [
+        m.user
+        for m in Membership.objects.filter(
+            organisation_id=organisation.pk, role__in=CLINICIAN_ROLES, user__is_active=True
+        ).select_related("user")
+    ]
+    return gps or responsible_people(organisation)
+
+
+def coordinator_handover_proposed(handover) -> None:
+    with translation.override("da"):
+        _send(
+            key=f"coordinator:{handover.public_id}",
+            users=_clinicians_else_people(handover.to_organisation),
+            subject=_("Your practice is proposed as coordinating GP (tovholder)"),
+            line=_(
+                "%(organisation)s proposes that your practice becomes the coordinating GP (tovholder) "
+                "for a patient with complex multimorbidity. Acknowledge it in Samspil."
+            )
+            % {"organisation": handover.from_organisation},
+            link=handover_link(handover),
+        )
+
+
+def coordinator_handover_acknowledged(handover, coordinator) -> None:
+    with translation.override("da"):
+        _send(
+            key=f"coordinator-acknowledged:{handover.public_id}",
+            users=[handover.proposed_by, *responsible_people(handover.from_organisation)],
+            subject=_("The coordinating GP (tovholder) is acknowledged"),
+            line=_("%(organisation)s has acknowledged the coordinating role (tovholder) for the patient.")
+            % {"organisation": handover.to_organisation},
+            link=absolute_reverse("referrals:coordinator", public_id=coordinator.public_id),
+        )
+
+
+def coordinator_department_added(coordinator, department) -> None:
+    with translation.override("da"):
+        _send(
+            key=f"coordinator-department:{coordinator.public_id}:{department.pk}",
+            users=responsible_people(department),
+            subject=_("Your department is involved in a patient's coordinated care"),
+            line=_(
+                "Your department is now among the departments involved with %(organisation)s as "
+                "coordinating GP (tovholder) for a patient."
+            )
+            % {"organisation": coordinator.practice},
+            link=absolute_reverse("referrals:coordinator", public_id=coordinator.public_id),
         )

@@ -17,6 +17,7 @@ from portal.core.view_errors import service_call
 
 from . import palliative_selectors as selectors
 from . import palliative_services as services
+from .coordinator_selectors import coordinator_of_patient_for
 from .models import ResponsibilityHandover
 from .palliative_forms import PalliativeHandoverForm
 
@@ -95,6 +96,7 @@ def _page(request, handover, *, status=200):
         {
             "handover": handover,
             "masked_cpr": handover.patient.masked_cpr,
+            "coordinator": coordinator_of_patient_for(request.user, handover.patient_id),
             "holder": handover.to_organisation if handover.acknowledged_at else handover.from_organisation,
             "can_accept": request.user.has_perm("referrals.accept_palliative_handover", handover),
         },

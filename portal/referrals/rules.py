@@ -88,4 +88,4 @@ rules.add_perm("referrals.propose_handover", can_see_referral & is_responsible_c
 
 # The investigation orders' and palliative handovers' rules register themselves when imported
 # (autodiscovery loads this module).
-from . import diagnostics_rules, palliative_rules  # noqa: E402, F401
+from . import coordinator_rules, diagnostics_rules, palliative_rules  # noqa: E402, F401

@@ -6,7 +6,7 @@ Referrals are addressed by their random ``public_id``; never by the primary key 
 
 from django.urls import path
 
-from . import palliative_views, views
+from . import coordinator_views, palliative_views, views
 
 app_name = "referrals"
 
@@ -23,6 +23,29 @@ urlpatterns = [
     path("palliativ/<uuid:public_id>/", palliative_views.palliative_detail, name="palliative"),
     path(
         "palliativ/<uuid:public_id>/accepter/", palliative_views.palliative_accept, name="palliative_accept"
+    ),
+    path("tovholder/", coordinator_views.coordinator_list, name="coordinator_list"),
+    path("tovholder/ny/", coordinator_views.coordinator_new, name="coordinator_new"),
+    path(
+        "tovholder/forslag/<uuid:public_id>/",
+        coordinator_views.coordinator_handover_detail,
+        name="coordinator_handover",
+    ),
+    path(
+        "tovholder/forslag/<uuid:public_id>/kvitter/",
+        coordinator_views.coordinator_handover_acknowledge,
+        name="coordinator_acknowledge",
+    ),
+    path("tovholder/<uuid:public_id>/", coordinator_views.coordinator_detail, name="coordinator"),
+    path(
+        "tovholder/<uuid:public_id>/overdrag/",
+        coordinator_views.coordinator_hand_over,
+        name="coordinator_hand_over",
+    ),
+    path(
+        "tovholder/<uuid:public_id>/afdeling/",
+        coordinator_views.coordinator_department_add,
+        name="coordinator_department_add",
     ),
     path("<uuid:public_id>/", views.referral_detail, name="referral"),
     path("<uuid:public_id>/accepter/", views.referral_action, {"action": "accept"}, name="accept"),

@@ -27,6 +27,7 @@ from portal.bookings.models import Slot
 from portal.core.view_errors import service_call
 
 from . import selectors, services
+from .coordinator_selectors import coordinator_of_patient_for
 from .fhir import referral_task_export
 from .forms import (
     AcceptForm,
@@ -317,6 +318,7 @@ def _referral_response(request, referral: Referral, *, status: int = 200, forms:
             for m in memberships_for_user(request.user)
         ),
         "masked_cpr": referral.patient.masked_cpr,
+        "coordinator": coordinator_of_patient_for(request.user, referral.patient_id),
         "now": timezone.now(),
         "can": can,
         "dialogue_url": reverse(

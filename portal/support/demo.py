@@ -3,7 +3,9 @@ Trøjborg, 08.00-09.00 on the working days of the next week), an acute reception
 Akutmedicin, Aarhus Universitetshospital (akutsekretaer@samspil.test, development settings only)
 and one red note she has booked for a patient; video times at the practice (13.00-14.00 on the
 working days of the next two weeks) with one video consultation booked by the demo specialist of
-Geriatri; and one palliative handover from Geriatri awaiting the demo GP's acceptance.
+Geriatri; one palliative handover from Geriatri awaiting the demo GP's acceptance; and one
+proposal from Geriatri that the practice becomes tovholder for a patient with complex
+multimorbidity, awaiting the demo GP's acknowledgement.
 
 Idempotent: the resource is found by practice, kind and name; publishing again skips existing
 times; the user and the note are made once (the note by a fixed client token).
@@ -21,6 +23,7 @@ from portal.accounts.models import Membership, Organisation, User
 from portal.accounts.roles import Role
 from portal.bookings.models import Resource
 from portal.bookings.services import slot_series_create
+from portal.referrals.coordinator_services import coordinator_handover_propose
 from portal.referrals.palliative_services import palliative_handover_propose
 
 from . import services
@@ -34,6 +37,7 @@ RESOURCE_NAME = "Akuttider dagen efter"
 DEMO_CPR = "0101501248"
 DEMO_VIDEO_CPR = "0202421008"
 DEMO_PALLIATIVE_CPR = "0303391002"
+DEMO_COORDINATOR_CPR = "0404381004"
 SPECIALIST = "speciallaege@samspil.test"
 VIDEO_RESOURCE_NAME = "Videokonsultation, Hanne Mikkelsen"
 _NS = uuid.UUID("8a7d1f3e-2b6c-4e7a-9f0d-3c5b1a2e4d6f")
@@ -70,6 +74,7 @@ def demo_support_load() -> int:
     _demo_note(resource)
     _demo_video(practice, today)
     _demo_palliative(practice)
+    _demo_coordinator(practice)
     return AcuteSlotNote.objects.count()
 
 
@@ -192,4 +197,20 @@ def _demo_palliative(practice: Organisation) -> None:
         "Morfin 5 mg s.c. ved smerter eller åndenød, højst hver 4. time.\n"
         "Hjemmesygeplejen og det palliative team er orienteret; ved uro kontaktes egen læge.",
         client_token=uuid.uuid5(_NS, "palliative"),
+    )
+
+
+def _demo_coordinator(practice: Organisation) -> None:
+    specialist, department = _demo_specialist()
+    if specialist is None:
+        return
+    coordinator_handover_propose(
+        actor=specialist,
+        department=department,
+        practice=practice,
+        patient_cpr=DEMO_COORDINATOR_CPR,
+        note="KOL, hjertesvigt og type 2-diabetes; 9 faste lægemidler.\n"
+        "Egen læge samler kontrollerne hver 3. måned og medicingennemgangen; Geriatri ser patienten "
+        "årligt og ved fald. Ved forværring kontaktes egen læge først.",
+        client_token=uuid.uuid5(_NS, "coordinator"),
     )

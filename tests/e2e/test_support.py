@@ -1,7 +1,8 @@
 """General practice supporting the hospital in Chromium (issue 14): an acute reception's
 secretary books a red-note acute time at the patient's practice and the practice sees why the
 patient comes; a ward's doctor books a video consultation on the GP's free video time and both
-download the .ics. axe-core checks each page."""
+download the .ics; a department proposes the patient's practice as tovholder, a GP there
+acknowledges, and the department sees the practice as tovholder. axe-core checks each page."""
 
 import re
 from datetime import timedelta
@@ -13,6 +14,7 @@ from playwright.sync_api import expect
 
 from portal.bookings.models import Resource
 from portal.bookings.services import resource_create, slot_publish
+from portal.referrals.models import CareCoordinator
 from portal.support.models import AcuteSlotNote, VideoConsultation
 from tests.e2e.test_correspondence import _logged_in, _shot
 from tests.support.factories import with_other_specialist, world
@@ -94,5 +96,49 @@ def test_a_ward_books_a_video_consultation_and_both_get_the_ics(
         event = Calendar.from_ical(response.body()).walk("VEVENT")[0]
         assert str(event["location"]) == "https://video.rm.dk/rum/4711"
         assert event.decoded("dtstart") == start
+    dr_context.close()
+    gp_context.close()
+
+
+def test_a_department_proposes_the_practice_as_tovholder_and_the_gp_acknowledges(
+    chromium_browser, live_server, slow_expect, axe_check
+):
+    w = with_other_specialist(world(slots=0))
+    doctor = w.other_specialist  # Kardiologi, involved in the patient's care
+    dr_context, dr = _logged_in(chromium_browser, live_server, doctor, "/henvisninger/tovholder/")
+    axe_check(dr)
+    dr.locator("a.samspil-coordinator-new").click()
+    form = dr.locator("form.samspil-coordinator-form")
+    form.locator("select[name=practice]").select_option(str(w.practice.pk))
+    form.locator("input[name=cpr]").fill(CPR)
+    form.locator("textarea[name=note]").fill("KOL og hjertesvigt <NYHA III>. Egen læge samler kontrollerne.")
+    axe_check(dr)
+    form.locator("button[type=submit]").click()
+    expect(dr).to_have_url(re.compile(r"/henvisninger/tovholder/forslag/[0-9a-f-]{36}/$"))
+    expect(dr.locator(".samspil-coordinator-practice")).to_have_text(str(w.practice))
+    expect(dr.locator(".samspil-cpr")).to_have_text("070761-XXXX")
+    assert "0707614285" not in dr.url and not CareCoordinator.objects.exists()
+    proposal_url = dr.url
+    _shot(dr, "support-03-tovholder-proposed")
+
+    gp_context, gp = _logged_in(chromium_browser, live_server, w.gp, "/overblik/")
+    gp.locator(".samspil-overview-coordinator a").first.click()
+    expect(gp).to_have_url(proposal_url)
+    expect(gp.locator(".samspil-coordinator-note")).to_have_text(
+        "KOL og hjertesvigt <NYHA III>. Egen læge samler kontrollerne."
+    )
+    axe_check(gp)
+    gp.locator("form.samspil-form-coordinator-acknowledge button[type=submit]").click()
+    expect(gp).to_have_url(re.compile(r"/henvisninger/tovholder/[0-9a-f-]{36}/$"))
+    expect(gp.locator(".samspil-coordinator-holder")).to_contain_text(str(w.practice))
+    axe_check(gp)
+
+    dr.goto(f"{live_server.url}/henvisninger/tovholder/")
+    dr.locator("tr.samspil-coordinator-row a").first.click()
+    expect(dr.locator(".samspil-coordinator-holder")).to_contain_text(f"Tovholder: {w.practice}")
+    expect(dr.locator(".samspil-coordinator-departments")).to_contain_text("Kardiologi")
+    axe_check(dr)
+    _shot(dr, "support-04-tovholder-seen-by-department")
+    assert CareCoordinator.objects.get().practice == w.practice
     dr_context.close()
     gp_context.close()

@@ -27,3 +27,14 @@ def test_the_demo_acute_times_and_red_note_load_twice(monkeypatch):
     note = AcuteSlotNote.objects.get()
     assert note.colour == "red" and note.booking.is_active
     assert note.practice.name == "Lægerne i Trøjborg" and note.author.email == "akutsekretaer@samspil.test"
+
+
+def test_the_demo_proposes_the_demo_practice_as_tovholder_once(monkeypatch):
+    from portal.referrals.models import ResponsibilityHandover
+
+    demo_users_load(demo_organisations_load())
+    demo_support_load()
+    demo_support_load()
+    proposal = ResponsibilityHandover.objects.get(kind="coordinator")
+    assert proposal.is_open and proposal.to_organisation.name == "Lægerne i Trøjborg"
+    assert proposal.from_organisation.kind == "department" and "KOL" in proposal.plan
