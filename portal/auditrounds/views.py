@@ -44,7 +44,12 @@ def _start_initial(request) -> dict:
     kit = selectors.kits_to_audit().filter(pk=kit_id).first() if kit_id.isdigit() else None
     if kit is None:
         return {}
-    return {"kit": kit, "period_start": kit.period_start, "period_end": kit.period_end}
+    # ISO strings: the shared field template writes the value as it is into a date input.
+    return {
+        "kit": kit,
+        "period_start": kit.period_start.isoformat() if kit.period_start else "",
+        "period_end": kit.period_end.isoformat() if kit.period_end else "",
+    }
 
 
 @login_required
