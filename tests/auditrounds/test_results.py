@@ -106,3 +106,13 @@ def test_the_results_page_costs_the_same_queries_for_2_and_8_practices(
 
 
 QUERIES = 10  # measured: session, user, round, membership, own practices, 3 figure queries, messages
+
+
+def test_a_proportion_is_rounded_not_cut_off():
+    from portal.auditrounds.selectors import Figure
+    from portal.auditrounds.templatetags.auditround_tags import figure_text
+
+    assert figure_text(Figure(measure="proportion", practices=8, numerator=28, denominator=60)) == (
+        "46,7 % (28 af 60)"
+    )
+    assert figure_text(Figure(measure="count", practices=5, mean=12.96)) == "13,0"

@@ -17,9 +17,9 @@ def figure_text(figure) -> str:
     if value is None:
         return "–"
     if figure.measure == "count":
-        return number_format(value, 1)
+        return number_format(round(value, 1), 1)
     return _("%(percent)s %% (%(numerator)s of %(denominator)s)") % {
-        "percent": number_format(value, 1),
+        "percent": number_format(round(value, 1), 1),
         "numerator": figure.numerator,
         "denominator": figure.denominator,
     }
