@@ -18,7 +18,7 @@ from .models import AuditRound
 from .services import audit_registration_save, audit_round_start
 
 DEMO_CLUSTER_SLUG, DEMO_CLUSTER_NAME = "demo-klynge", "Kvalitetsklynge Midtby"
-DEMO_KIT_SLUG = "antibiotika-luftvejsinfektioner"
+DEMO_KIT_SLUG = "audit-antibiotikaordination-ved-luftvejsinfektioner"
 # Per indicator of the kit, in its order: (numerator, denominator); a count ignores the second.
 DEMO_NUMBERS = [(31, 120), (24, 31), (4, 46), (9, 52), (70, 89)]
 

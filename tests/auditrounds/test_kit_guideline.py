@@ -71,3 +71,14 @@ def test_the_public_kit_page_names_the_version_and_warns_when_the_guideline_chan
     page = client.get(the_kit.url).content.decode()
     assert "Retningslinjen er ændret, siden dette auditmateriale blev lavet." in page
     assert the_guideline.url in page
+
+
+def test_publishing_the_guideline_rebakes_the_kits_that_audit_it(monkeypatch):
+    from content.baking import signals
+
+    the_guideline = guideline()
+    the_kit = kit(audits=the_guideline)
+    queued = []
+    monkeypatch.setattr(signals, "_queue", lambda page_ids=(), *args, **kwargs: queued.append(list(page_ids)))
+    published(the_guideline)
+    assert [the_guideline.pk, the_kit.pk] in queued
