@@ -25,6 +25,7 @@ urlpatterns = [
     path("tilmeldinger/", include("portal.events.urls")),
     path("stoette/", include("portal.support.urls")),
     path("udgaaende-funktioner/", include("portal.outreach.urls")),
+    path("kvalitet/auditrunder/", include("portal.auditrounds.urls")),
 ]
 
 if settings.OIDC_ENABLED:

@@ -61,7 +61,11 @@ def _flush() -> None:
 
 
 def _on_publish_or_unpublish(sender, instance, **kwargs):
-    _queue([instance.pk])
+    from content.models import AuditMaterialPage
+
+    # An audit kit shows which version of its guideline it audits, and whether that has changed.
+    kits = AuditMaterialPage.objects.live().filter(guideline_id=instance.pk).values_list("pk", flat=True)
+    _queue([instance.pk, *kits])
 
 
 def _on_move(sender, instance, parent_page_before=None, **kwargs):

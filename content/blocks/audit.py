@@ -5,6 +5,12 @@ from wagtail.blocks import StructBlockValidationError
 
 from .document import DocumentLinkBlock
 
+PROPORTION, COUNT = "proportion", "count"
+MEASURE_CHOICES = [
+    (PROPORTION, _("A proportion (numerator of denominator)")),
+    (COUNT, _("A count")),
+]
+
 
 class IndicatorBlock(blocks.StructBlock):
     """An audit indicator: what is counted and the target."""
@@ -12,6 +18,15 @@ class IndicatorBlock(blocks.StructBlock):
     name = blocks.CharBlock(max_length=200, label=_("Indicator"))
     description = blocks.TextBlock(required=False, label=_("Description"))
     target = blocks.CharBlock(required=False, max_length=200, label=_("Target"))
+    # What a practice registers in an audit round (portal.auditrounds): counts only, never
+    # patients. Kits saved before this field read as proportions.
+    measure = blocks.ChoiceBlock(
+        choices=MEASURE_CHOICES,
+        default=PROPORTION,
+        required=True,
+        label=_("What is registered"),
+        help_text=_("A proportion: how many of how many. A count: one number per practice."),
+    )
 
     class Meta:
         icon = "list-ul"

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "portal.support",
     "portal.outreach",
     "portal.quality",
+    "portal.auditrounds",
     "content",
     "search",
     "django_tasks",
@@ -237,6 +238,7 @@ NEVER_BAKED_PREFIXES = [
     "/udgaaende-funktioner/",  # the public directory is a view by postcode, not a page
     "/tilbagemeldinger/",
     "/tilmeldinger/",
+    "/kvalitet/",
     "/soeg/",
     "/search/",
     "/api/",

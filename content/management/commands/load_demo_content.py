@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand
 from content.demo_information import PAGES as INFORMATION_PAGES
 from content.services import information_page_ensure, section_ensure, site_home_ensure
 from portal.accounts.demo import DEMO_PASSWORD, demo_organisations_load, demo_users_load
+from portal.auditrounds.demo import demo_audit_rounds_load
 from portal.bookings.demo import demo_bookings_load
 from portal.conferences.demo import demo_conferences_load
 from portal.correspondence.demo import demo_correspondence_load
@@ -68,6 +69,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Demoundersøgelser: {demo_diagnostics_load()} bestillinger")
             self.stdout.write(f"Demoakuttider hos egen læge: {demo_support_load()} epikriser")
             self.stdout.write(f"Fokuserede ophold: {demo_stays_load()} behov afventer en praksis")
+            self.stdout.write(f"Auditrunder i kvalitetsklyngen: {demo_audit_rounds_load()}")
         else:
             self.stdout.write("Demobrugere oprettes ikke med disse indstillinger.")
         self.stdout.write(f"Udgående funktioner: {demo_outreach_load()}")
