@@ -25,6 +25,7 @@ urlpatterns = [
     path("tilmeldinger/", include("portal.events.urls")),
     path("stoette/", include("portal.support.urls")),
     path("udgaaende-funktioner/", include("portal.outreach.urls")),
+    path("kvalitet/", include("portal.quality.urls")),
 ]
 
 if settings.OIDC_ENABLED:

@@ -225,6 +225,7 @@ NEVER_BAKED_PREFIXES = [
     "/udgaaende-funktioner/",  # the public directory is a view by postcode, not a page
     "/tilbagemeldinger/",
     "/tilmeldinger/",
+    "/kvalitet/",
     "/soeg/",
     "/search/",
     "/api/",
