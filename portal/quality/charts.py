@@ -51,6 +51,7 @@ def trend_svg(row: MetricRow, *, title: str, first_series: str | None, second_se
         include_x_axis=True,
         no_data_text=_("Too few to show"),
         truncate_label=-1,
+        range=(0, 100) if row.metric.unit == "percent" else None,
     )
     chart.x_labels = [month_label(month) for month, _cluster, _area in row.months]
     if first_series is not None:
