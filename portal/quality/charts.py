@@ -1,6 +1,7 @@
 """Monthly trend lines, cluster against area, drawn on the server as SVG by pygal.
 
-The SVG carries no script (``js=[]``: pygal's tooltips would load a script from elsewhere) and
+The SVG carries no script (``js=[]``: pygal's tooltips would load a script from elsewhere, and
+its inline config script is taken out of the tree) and
 is served by its own view as an image, so the page's strict CSP (no inline style) stays as it
 is; the image's one inline stylesheet is allowed by that response's own policy. Cells shown as
 "too few" are gaps in the line, never a number. The page gives the same figures as a table.
@@ -9,6 +10,7 @@ is; the image's one inline stylesheet is allowed by that response's own policy. 
 import pygal
 from django.utils import formats
 from django.utils.translation import gettext as _
+from pygal.etree import etree
 from pygal.style import Style
 
 from .figures import MetricRow
@@ -57,4 +59,13 @@ def trend_svg(row: MetricRow, *, title: str, first_series: str | None, second_se
     if first_series is not None:
         chart.add(first_series, [c.value if c and c.shown else None for _m, c, _a in row.months])
     chart.add(second_series, [a.value if a.shown else None for _m, _c, a in row.months])
-    return chart.render()
+    return _without_script(chart.render_tree())
+
+
+def _without_script(root) -> bytes:
+    """pygal writes its config into a <script> even with ``js=[]``; an image needs none of it."""
+    for parent in root.iter():
+        for child in list(parent):
+            if isinstance(child.tag, str) and child.tag.rsplit("}", 1)[-1] == "script":
+                parent.remove(child)
+    return ("<?xml version='1.0' encoding='utf-8'?>\n" + etree.tostring(root, encoding="unicode")).encode()

@@ -37,13 +37,14 @@ class Area:
         )
         self.specialist = member(self.department, Role.HOSPITAL_SPECIALIST)
         self.practices = [
-            PracticeFactory(health_council_area=self.area, name=f"Praksis {i}") for i in range(in_cluster)
+            PracticeFactory(health_council_area=self.area, name=f"Klyngepraksis {i}")
+            for i in range(in_cluster)
         ]
         self.outside = [
-            PracticeFactory(health_council_area=self.area, name=f"Udenfor {i}") for i in range(outside)
+            PracticeFactory(health_council_area=self.area, name=f"Områdepraksis {i}") for i in range(outside)
         ]
         self.cluster = QualityClusterFactory(practices=self.practices, health_council_area=self.area)
-        self.gps = {p.pk: member(p, first_name=f"Læge {p.name}") for p in self.practices + self.outside}
+        self.gps = {p.pk: member(p) for p in self.practices + self.outside}
 
     def gp(self, practice):
         return self.gps[practice.pk]
