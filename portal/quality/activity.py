@@ -57,13 +57,14 @@ def activity_create(
     *,
     practices: list[Organisation],
     department: Organisation,
-    gp: User,
+    gps: dict[int, User],
     specialist: User,
     per_month: int = 4,
     seed: int = 15,
     now: datetime | None = None,
 ) -> Activity:
-    """``per_month`` threads each way, referrals and conferences per practice and month."""
+    """``per_month`` threads each way, referrals and conferences per practice and month; ``gps``
+    names a GP of each practice (the author of its referrals and conferences)."""
     rng = random.Random(seed)  # noqa: S311 -- made-up data, no secret
     now = now or timezone.now()
     since = period_start(now)
@@ -74,6 +75,7 @@ def activity_create(
         for practice in practices:
             for at in _moments(rng, since, now, per_month, month):
                 # One thread a practice opened, answered by the department, and one the other way.
+                author = gps[practice.pk].get_full_name()
                 for asker, answerer in ((practice, department), (department, practice)):
                     wait = timedelta(hours=rng.lognormvariate(3.2, 0.8))
                     thread = Thread(
@@ -94,7 +96,7 @@ def activity_create(
                         Message(
                             thread=thread,
                             side=Side.SENDER,
-                            author_name=(gp if asker == practice else specialist).get_full_name(),
+                            author_name=author if asker == practice else specialist.get_full_name(),
                             organisation=asker,
                             body="Spørgsmål",
                             body_html="<p>Spørgsmål</p>",
@@ -113,7 +115,7 @@ def activity_create(
                     Referral(
                         patient=patient,
                         practice=practice,
-                        author=gp,
+                        author=gps[practice.pk],
                         basis=Referral.Basis.DIAGNOSIS,
                         diagnosis_code="R06.0",
                         diagnosis_text="Dyspnø",
@@ -147,8 +149,8 @@ def activity_create(
                         department=department,
                         specialty=department.specialty,
                         health_council_area=practice.health_council_area or department.area,
-                        requester=gp,
-                        gp=gp,
+                        requester=gps[practice.pk],
+                        gp=gps[practice.pk],
                         specialist=specialist,
                         requested_at=at,
                         accepted_at=accepted,
