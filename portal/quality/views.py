@@ -84,7 +84,7 @@ def index(request):
     )
 
 
-def _cluster_figures(request, cluster, **kwargs):
+def _cluster_figures(cluster, **kwargs):
     return figures.compute(area=cluster.health_council_area, cluster=cluster, **kwargs)
 
 
@@ -101,7 +101,7 @@ def cluster_view(request, slug: str):
             "cluster": cluster,
             "area": cluster.health_council_area,
             "own_practices": own,
-            "figures": _cluster_figures(request, cluster, own_practices=own),
+            "figures": _cluster_figures(cluster, own_practices=own),
             "min_group_size": min_group_size(),
         },
     )
@@ -113,7 +113,7 @@ def cluster_view(request, slug: str):
 def cluster_export(request, slug: str, kind: str):
     cluster = _cluster_or_404(request, slug)
     own = selectors.own_practices_in(request.user, cluster)
-    the_figures = _cluster_figures(request, cluster, own_practices=own)
+    the_figures = _cluster_figures(cluster, own_practices=own)
     if kind == "csv":
         content = exports.figures_csv(the_figures, with_cluster=True)
     else:
@@ -128,7 +128,7 @@ def cluster_export(request, slug: str, kind: str):
 def cluster_chart(request, slug: str, metric: str):
     cluster = _cluster_or_404(request, slug)
     the_metric = _metric_or_404(metric)
-    row = _cluster_figures(request, cluster, metrics=[the_metric]).rows[0]
+    row = _cluster_figures(cluster, metrics=[the_metric]).rows[0]
     return _svg(
         charts.trend_svg(
             row,
