@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install assets migrate demo check lint format messages lock bench bench-search bench-correspondence bench-conferences bench-bookings bench-referrals bench-stays bench-stays-pages bench-pages bench-baked clean audit
+.PHONY: run test install assets migrate demo check lint format messages lock bench bench-search bench-correspondence bench-conferences bench-bookings bench-referrals bench-stays bench-stays-pages bench-pages bench-baked bench-quality clean audit
 
 # The task worker (search indexing, e-mail outbox) runs beside the web server and stops with it.
 # Links in e-mails point at the address this server really answers on.
@@ -122,6 +122,12 @@ bench-stays-pages: install assets
 # request and queries, with caches warm and emptied (a temporary SQLite file unless DATABASE_URL is set).
 bench-pages: install assets
 	$(PY) bench/pages.py
+
+# A quality cluster of 50 practices in an area of 500 with a year of activity: the cluster page, its
+# CSV and XLSX, a chart and the area page (p50/p95, CPU and queries); a temporary SQLite file
+# unless DATABASE_URL is set. BENCH_AREA_PRACTICES, BENCH_PER_MONTH and BENCH_ROUNDS scale it.
+bench-quality: install assets
+	$(PY) bench/quality.py
 
 # A baked page through ops/nginx vs nginx serving the same bytes from a plain file (requests/s,
 # one run, the ratio), and publish -> page and listing fresh through nginx (p50/p95 of

@@ -26,6 +26,7 @@ urlpatterns = [
     path("stoette/", include("portal.support.urls")),
     path("udgaaende-funktioner/", include("portal.outreach.urls")),
     path("kvalitet/auditrunder/", include("portal.auditrounds.urls")),
+    path("kvalitet/", include("portal.quality.urls")),
 ]
 
 if settings.OIDC_ENABLED:

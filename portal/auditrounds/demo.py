@@ -1,8 +1,8 @@
 """A demo audit round: the demo GP's cluster runs the antibiotics audit kit, and her practice
 has registered. Safe to run again.
 
-The cluster is "demo-klynge" (Kvalitetsklynge Midtby), the same slug the quality cluster demo
-uses: whichever runs first makes it, the other finds it and adds the demo practice if missing.
+The cluster is the quality demo's (``portal.quality.demo``), loaded before this; without it (a
+database whose quality demo was not loaded) the round makes it, with the demo practice only.
 """
 
 from datetime import timedelta
@@ -12,12 +12,13 @@ from django.utils import timezone
 
 from content.models import AuditMaterialPage
 from portal.accounts.models import Organisation, User
+from portal.quality.demo import CLUSTER_NAME, CLUSTER_SLUG
 from portal.quality.models import QualityCluster
 
 from .models import AuditRound
 from .services import audit_registration_save, audit_round_start
 
-DEMO_CLUSTER_SLUG, DEMO_CLUSTER_NAME = "demo-klynge", "Kvalitetsklynge Midtby"
+DEMO_CLUSTER_SLUG, DEMO_CLUSTER_NAME = CLUSTER_SLUG, CLUSTER_NAME
 DEMO_KIT_SLUG = "audit-antibiotikaordination-ved-luftvejsinfektioner"
 # Per indicator of the kit, in its order: (numerator, denominator); a count ignores the second.
 DEMO_NUMBERS = [(31, 120), (24, 31), (4, 46), (9, 52), (70, 89)]

@@ -1,8 +1,8 @@
 """Reads for quality clusters: whose clusters, which practices."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from portal.accounts.models import Organisation
+from portal.accounts.models import HealthCouncilArea, Organisation
 from portal.accounts.roles import Role
 
 from .models import QualityCluster
@@ -33,3 +33,23 @@ def clusters_of(user) -> QuerySet[QualityCluster]:
 
 def is_member(user, cluster: QualityCluster) -> bool:
     return clusters_of(user).filter(pk=cluster.pk).exists()
+
+
+def own_practices_in(user, cluster: QualityCluster) -> list[Organisation]:
+    """The cluster's practices the user works in: the only practices whose own rows she sees."""
+    return list(practices_of(user).filter(quality_clusters=cluster).order_by("name"))
+
+
+def practices_in_area_of(user, area: HealthCouncilArea) -> QuerySet[Organisation]:
+    """The user's practices that belong to the area, directly or through one of its clusters."""
+    return practices_of(user).filter(
+        Q(health_council_area=area) | Q(quality_clusters__health_council_area=area)
+    )
+
+
+def areas_of(user) -> QuerySet[HealthCouncilArea]:
+    """The health council areas of the user's practices (directly or through a cluster)."""
+    practices = practices_of(user)
+    return HealthCouncilArea.objects.filter(
+        Q(organisations__in=practices) | Q(quality_clusters__practices__in=practices)
+    ).distinct()

@@ -464,6 +464,24 @@ def veto_count(*, since: datetime) -> int:
     ]
 
 
+def subacute_seen_in_time() -> Case:
+    """1 when a subacute referral was seen within 72 hours of referring, else 0 (see
+    ``subacute_within_72_hours``); also what the quality clusters' figure counts (portal.quality)."""
+    deadline = ExpressionWrapper(
+        F("created_at") + timedelta(hours=SUBACUTE_HOURS), output_field=DateTimeField()
+    )
+    # Positive conditions only: a negated one over the outer join to the booking is NULL, not
+    # true, for a referral without a booking, and would drop it from the counts.
+    booked = Q(booking__status=Booking.Status.BOOKED)
+    not_booked = Q(booking__isnull=True) | Q(booking__status=Booking.Status.CANCELLED)
+    return Case(
+        When(booked & Q(booking__slot__starts_at__lte=deadline), then=Value(1)),
+        When(not_booked & Q(state=Referral.State.ACCEPTED, appointment_start__lte=deadline), then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
 def subacute_within_72_hours(*, since: datetime, now: datetime | None = None) -> dict[int, dict]:
     """The 72-hour promise per department: of the subacute referrals made since ``since``, how
     many were seen within 72 hours of referring. One query, grouped by department.
@@ -476,22 +494,10 @@ def subacute_within_72_hours(*, since: datetime, now: datetime | None = None) ->
     (all − pending), None when nothing is due yet.
     """
     now = now or timezone.now()
-    deadline = ExpressionWrapper(
-        F("created_at") + timedelta(hours=SUBACUTE_HOURS), output_field=DateTimeField()
-    )
-    # Positive conditions only: a negated one over the outer join to the booking is NULL, not
-    # true, for a referral without a booking, and would drop it from the counts.
     booked = Q(booking__status=Booking.Status.BOOKED)
-    not_booked = Q(booking__isnull=True) | Q(booking__status=Booking.Status.CANCELLED)
-    seen = Case(
-        When(booked & Q(booking__slot__starts_at__lte=deadline), then=Value(1)),
-        When(not_booked & Q(state=Referral.State.ACCEPTED, appointment_start__lte=deadline), then=Value(1)),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
     rows = (
         Referral.objects.filter(urgency=Referral.Urgency.SUBACUTE, created_at__gte=since)
-        .annotate(seen_in_time=seen)
+        .annotate(seen_in_time=subacute_seen_in_time())
         .order_by()
         .values("destination_id")
         .annotate(

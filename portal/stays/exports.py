@@ -1,26 +1,23 @@
 """Calendars and spreadsheets of stays: an .ics of one's own stays (RFC 5545, built by
 portal.core.ical), and the coordinator's CSV and XLSX of a region's stays.
 
-Spreadsheet cells that a program would read as a formula (=, +, -, @) get a leading
-apostrophe: a name or a decline reason typed as ``=HYPERLINK(...)`` stays text.
+Spreadsheet cells that a program would read as a formula get a leading apostrophe
+(portal.core.spreadsheets): a name or a decline reason typed as ``=HYPERLINK(...)`` stays text.
 """
 
-import csv
-import io
 from collections.abc import Callable, Iterable
 from datetime import datetime, time
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from portal.core.ical import calendar_new, event_new
+from portal.core.spreadsheets import rows_csv, rows_xlsx
 
 from .models import Assignment
 
 PRODID = "-//Samspil//Focused stays//DA"
 UID_DOMAIN = "ophold.samspil.dk"
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # A stay day in the practice: from 8 to 16, local time, Monday to Friday.
 DAY_STARTS, DAY_ENDS = time(8, 0), time(16, 0)
 
@@ -49,13 +46,6 @@ def stays_ics(stays: Iterable[Assignment], *, name: str, page_url: Callable[[Ass
             )
         )
     return calendar.to_ical()
-
-
-def _cell(value) -> str | int | float:
-    if isinstance(value, int | float):
-        return value
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
 
 
 def _header() -> list[str]:
@@ -98,25 +88,11 @@ def _row(stay: Assignment) -> list:
 
 
 def stays_csv(stays: Iterable[Assignment]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")  # Danish spreadsheets read ; as the separator
-    writer.writerow(_header())
-    for stay in stays:
-        writer.writerow([_cell(v) for v in _row(stay)])
-    return "\ufeff" + out.getvalue()  # the BOM makes spreadsheets read UTF-8 (æøå)
+    return rows_csv([_header(), *(_row(stay) for stay in stays)])
 
 
 def stays_xlsx(stays: Iterable[Assignment], *, title: str) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]  # Excel's limit on sheet names
-    sheet.append(_header())
-    for stay in stays:
-        sheet.append([_cell(v) for v in _row(stay)])
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return rows_xlsx([_header(), *(_row(stay) for stay in stays)], title=title, freeze_header=True)
 
 
 # --- The coordinator's yearly report --------------------------------------------------------
@@ -157,19 +133,8 @@ def _report_rows(report) -> list[list]:
 
 
 def report_csv(report) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    for row in _report_rows(report):
-        writer.writerow([_cell(v) for v in row])
-    return "\ufeff" + out.getvalue()
+    return rows_csv(_report_rows(report))
 
 
 def report_xlsx(report) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = f"{report.region.name} {report.year}"[:31]
-    for row in _report_rows(report):
-        sheet.append([_cell(v) for v in row])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return rows_xlsx(_report_rows(report), title=f"{report.region.name} {report.year}")

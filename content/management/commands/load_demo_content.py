@@ -22,6 +22,7 @@ from portal.conferences.demo import demo_conferences_load
 from portal.correspondence.demo import demo_correspondence_load
 from portal.events.demo import demo_events_load
 from portal.outreach.demo import demo_outreach_load
+from portal.quality.demo import demo_quality_load
 from portal.referrals.demo import demo_packages_load, demo_referrals_load
 from portal.referrals.diagnostics_demo import demo_diagnostics_load
 from portal.stays.demo import demo_stays_load
@@ -69,6 +70,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Demoundersøgelser: {demo_diagnostics_load()} bestillinger")
             self.stdout.write(f"Demoakuttider hos egen læge: {demo_support_load()} epikriser")
             self.stdout.write(f"Fokuserede ophold: {demo_stays_load()} behov afventer en praksis")
+            self.stdout.write(f"Kvalitetsklynge: {demo_quality_load()} henvisninger i årets tal")
             self.stdout.write(f"Auditrunder i kvalitetsklyngen: {demo_audit_rounds_load()}")
         else:
             self.stdout.write("Demobrugere oprettes ikke med disse indstillinger.")
