@@ -147,7 +147,7 @@ class CollaborationDirectoryPage(Page):
         entries = self.hospital_consultant_list() if entries is None else entries
         hospitals: dict = {}
         for entry in sorted(
-            entries, key=lambda e: (e.responsibility != HospitalConsultant.PRACTICE, e.sort_order)
+            entries, key=lambda e: (e.responsibility != HospitalConsultant.PRACTICE, e.sort_order or 0)
         ):
             hospitals.setdefault(entry.hospital, []).append(entry)
         return sorted(hospitals.items(), key=lambda item: item[0].name)
@@ -185,6 +185,29 @@ class CollaborationDirectoryPage(Page):
         context["board_members"] = self.board_member_list()
         context["hospital_groups"] = self.hospital_groups()
         return context
+
+
+def directory_pages_showing(*, user_id: int | None = None, organisation_id: int | None = None) -> set[int]:
+    """The live directory pages that show this user's contact or this organisation's name: what
+    must be re-baked and re-indexed when the person or the organisation changes."""
+    from django.db.models import Q
+
+    ids = set()
+    for model, organisation_fields in (
+        (PracticeConsultant, ("department",)),
+        (KapBoardMember, ("organisation",)),
+        (HospitalConsultant, ("hospital",)),
+    ):
+        condition = Q()
+        if user_id is not None:
+            condition |= Q(user_id=user_id)
+        for name in organisation_fields if organisation_id is not None else ():
+            condition |= Q(**{f"{name}_id": organisation_id})
+        ids.update(model.objects.filter(condition, page__live=True).values_list("page_id", flat=True))
+    if organisation_id is not None:
+        live = CollaborationDirectoryPage.objects.live()
+        ids.update(live.filter(kap_unit_id=organisation_id).values_list("pk", flat=True))
+    return ids
 
 
 class PracticeConsultant(Orderable, DirectoryContact):

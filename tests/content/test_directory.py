@@ -287,3 +287,19 @@ def test_the_editor_adds_a_directory_under_the_home_page(client):
     response = client.get(f"/admin/pages/add/content/collaborationdirectorypage/{home().pk}/")
     assert response.status_code == 200
     assert "consultants-TOTAL_FORMS" in response.content.decode()
+
+
+def test_a_linked_users_new_phone_is_rebaked_but_a_login_rebakes_nothing(
+    world, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.BAKE_ROOT = str(tmp_path / "baked")
+    baking.bake_all()
+    user = world.consultants.exclude(user=None).get().user
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        user.last_login = user.date_joined
+        user.save(update_fields=["last_login"])
+    assert callbacks == []
+    with django_capture_on_commit_callbacks(execute=True):
+        user.phone = "+45 99 88 77 66"
+        user.save()
+    assert "+45 99 88 77 66" in (tmp_path / "baked" / Target(world.url).relative_file()).read_text()

@@ -102,3 +102,12 @@ def test_the_engine_finds_the_directory_and_forgets_it(engine, directory, django
     with django_capture_on_commit_callbacks(execute=True):
         directory.unpublish()
     assert engine.search(SearchRequest(query="Krogsgaard")).hits == []
+
+
+def test_a_linked_user_renamed_is_found_by_the_new_name(directory, django_capture_on_commit_callbacks):
+    user = directory.consultants.exclude(user=None).get().user
+    with django_capture_on_commit_callbacks(execute=True):
+        user.last_name = "Lundgaardsen"
+        user.save()
+    assert titles("Lundgaardsen", database_backend()) == ["Praksiskonsulenter i Midt"]
+    assert titles("Lundqvist", database_backend()) == []
