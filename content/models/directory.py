@@ -170,7 +170,14 @@ class CollaborationDirectoryPage(Page):
         for member in self.board_member_list():
             lines.append(
                 " · ".join(
-                    filter(None, [member.display_name, member.get_represents_display(), member.organisation])
+                    filter(
+                        None,
+                        [
+                            member.display_name,
+                            str(member.get_represents_display()),
+                            member.organisation.name if member.organisation_id else "",
+                        ],
+                    )
                 )
             )
         for entry in self.hospital_consultant_list():

@@ -45,7 +45,9 @@ def directory(django_capture_on_commit_callbacks):
                 ),
                 consultant(user=lund, department=DepartmentFactory(name="Ældremedicin", parent=hospital)),
             ],
-            board=[board_member("Karen Vintersborg", KapBoardMember.Represents.DSAM)],
+            board=[
+                board_member("Karen Vintersborg", KapBoardMember.Represents.HOSPITAL, organisation=hospital)
+            ],
             hospital_consultants=[
                 hospital_consultant(
                     "Thomas Ravnsholt", hospital=hospital, responsibility=HospitalConsultant.TRAINING
