@@ -1,4 +1,5 @@
-"""The knowledge sections and the meetings in the header's main menu; the footer's information pages.
+"""The header's main menu (the knowledge sections, the meetings, the collaboration directory);
+the footer's information pages.
 
 Every page shows both, so they are cached and forgotten whenever a page is published,
 unpublished, moved or deleted: editors see their change at once, and no page pays a
@@ -35,14 +36,14 @@ def _menus() -> Menus:
     if menus is None:
         from wagtail.models import Page
 
-        from .models import EventIndexPage, InformationPage, SectionIndexPage
+        from .models import CollaborationDirectoryPage, EventIndexPage, InformationPage, SectionIndexPage
 
         site = Site.objects.select_related("root_page").filter(is_default_site=True).first()
         sections, footer = [], []
         if site is not None:
-            # The knowledge sections, and the meetings after them.
+            # The knowledge sections, and the meetings and the directory after them (tree order).
             sections = (
-                Page.objects.type(SectionIndexPage, EventIndexPage)
+                Page.objects.type(SectionIndexPage, EventIndexPage, CollaborationDirectoryPage)
                 .live()
                 .public()
                 .child_of(site.root_page)
@@ -68,11 +69,13 @@ def footer_pages() -> list[MenuItem]:
 
 
 def forget_menus(instance=None, **kwargs) -> None:
-    """Only a section or an information page changes the menus; a guideline published leaves them."""
-    from .models import InformationPage, SectionIndexPage
+    """Only a menu page (a section, the meetings, a directory, an information page) changes the
+    menus; a guideline published leaves them."""
+    from .models import CollaborationDirectoryPage, EventIndexPage, InformationPage, SectionIndexPage
 
     page_class = getattr(instance, "specific_class", None) or type(instance)
-    if instance is None or issubclass(page_class, (SectionIndexPage, InformationPage)):
+    menu_pages = (SectionIndexPage, EventIndexPage, CollaborationDirectoryPage, InformationPage)
+    if instance is None or issubclass(page_class, menu_pages):
         cache.delete(CACHE_KEY)
 
 

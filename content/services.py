@@ -101,6 +101,55 @@ def faq_draft_create(*, title: str, question: str, answer_markdown: str, summary
     return page
 
 
+@transaction.atomic
+def faq_proposal_create(*, question: str, answer: str, owner):
+    """An anonymised FAQ draft proposed by a participant of a closed thread or conference, and an
+    e-mail to the editors that a draft waits for review (issue 15).
+
+    The page knows nothing of where it came from: no thread or conference, no patient, only the
+    participant's reviewed text (the proposer is the draft's owner, as any page's author is).
+    The e-mail holds a link to the admin only, not the text. Returns None without an FAQ section.
+    """
+    from django.conf import settings
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    from portal.accounts.models import User
+    from portal.accounts.roles import Role
+    from portal.outbox.services import outbox_email_enqueue
+
+    with translation.override(settings.LANGUAGE_CODE):
+        title = " ".join(question.split())
+        page = faq_draft_create(
+            title=title[:120].rsplit(" ", 1)[0] if len(title) > 120 else title,
+            question=question,
+            answer_markdown=answer,
+            summary=_("Proposed by a participant from a closed correspondence or conference, anonymised."),
+            owner=owner,
+        )
+        if page is None:
+            return None
+        editors = User.objects.filter(is_active=True, memberships__role=Role.EDITOR).distinct().order_by("pk")
+        addresses = [editor.email for editor in editors if editor.email]
+        if addresses:
+            outbox_email_enqueue(
+                key=f"content.faq-proposal:{page.pk}",
+                to=addresses,
+                subject=_("An FAQ draft waits for review"),
+                body="\n\n".join(
+                    [
+                        _(
+                            "A participant has proposed an anonymised FAQ draft from a closed "
+                            "correspondence or conference. Review it in the admin before publishing."
+                        ),
+                        _admin_edit_url(page),
+                        _("— Samspil"),
+                    ]
+                ),
+            )
+    return page
+
+
 def _admin_edit_url(page) -> str:
     from django.conf import settings
     from django.urls import reverse

@@ -20,6 +20,12 @@ The directory of the hospital's outreach services (``portal.outreach``) is searc
 document per active entry, keyed ``outreach:<id>``, with no page (``page_id`` None), so it is
 written and removed by its key (``outreach_documents``, ``search.indexing.sync_outreach``).
 Nothing of an order is ever indexed: the entries are public information, orders are not.
+
+The collaboration directories (``content.models.CollaborationDirectoryPage``) are pages, indexed
+and removed like the knowledge pages, but without the knowledge mixins (no summary, taxonomy or
+review date): one document per page whose body names every person listed, with department,
+hospital, area and board seat (``directory_document``), so that a consultant's name or a
+department finds the page. A linked user's phone and e-mail are shown on the page, never indexed.
 """
 
 import datetime
@@ -30,7 +36,7 @@ from django.utils.encoding import force_str
 from wagtail.fields import StreamField
 from wagtail.search import index
 
-from content.models import KNOWLEDGE_PAGE_MODELS
+from content.models import KNOWLEDGE_PAGE_MODELS, CollaborationDirectoryPage
 from search import analysis
 
 # Fields that have their own place in the document, not in the body.
@@ -64,6 +70,7 @@ def type_names() -> dict:
 
     names = {type_key(model): model._meta.verbose_name for model in KNOWLEDGE_PAGE_MODELS}
     names[OUTREACH_TYPE] = OutreachService._meta.verbose_name
+    names[type_key(CollaborationDirectoryPage)] = CollaborationDirectoryPage._meta.verbose_name
     return names
 
 
@@ -136,6 +143,8 @@ def _body_fields(model) -> list[str]:
 
 def documents_for_page(page) -> list[IndexDocument]:
     """The page's own document, then one per item when its type splits items off."""
+    if isinstance(page, CollaborationDirectoryPage):
+        return [directory_document(page)]
     document = document_for_page(page)
     return [document, *_item_documents(page, document)]
 
@@ -203,7 +212,8 @@ def document_for_page(page) -> IndexDocument:
 
 
 def searchable_pages(page_ids=None):
-    """Every page that belongs in the index (live, public knowledge pages), model by model.
+    """Every page that belongs in the index (live, public knowledge pages and directories),
+    model by model.
 
     One queryset per page type, because taxonomy can only be prefetched on
     the specific models; ``page_ids`` narrows it down.
@@ -213,10 +223,33 @@ def searchable_pages(page_ids=None):
         if page_ids is not None:
             pages = pages.filter(pk__in=page_ids)
         yield from pages.iterator(chunk_size=500)
+    directories = CollaborationDirectoryPage.objects.live().public().select_related("kap_unit")
+    if page_ids is not None:
+        directories = directories.filter(pk__in=page_ids)
+    yield from directories  # a handful; each reads its three lists in directory_document
 
 
 def searchable_count() -> int:
-    return sum(model.objects.live().public().count() for model in KNOWLEDGE_PAGE_MODELS)
+    models = (*KNOWLEDGE_PAGE_MODELS, CollaborationDirectoryPage)
+    return sum(model.objects.live().public().count() for model in models)
+
+
+def directory_document(page) -> IndexDocument:
+    """A collaboration directory's document: its title, intro and one line per person listed."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):  # "Praksisansvarlig konsulent", whoever publishes
+        body = plain_text("\n".join(page.search_body()))
+    return IndexDocument(
+        page_id=page.pk,
+        type=type_key(CollaborationDirectoryPage),
+        title=page.title,
+        url=page.get_url() or page.url_path,
+        summary=plain_text(page.intro),
+        body=body,
+        last_published_at=page.last_published_at,
+    )
 
 
 def outreach_key(service_id: int) -> str:

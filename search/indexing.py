@@ -130,7 +130,21 @@ def _on_outreach_change(sender, instance, **kwargs):
     _queue(sync_outreach_task, [instance.pk])
 
 
+def _on_directory_contact_change(sender, instance, update_fields=None, **kwargs):
+    """A person or organisation listed in a collaboration directory was renamed: re-index the
+    directories that name it (a login, which saves last_login, changes nothing indexed)."""
+    if update_fields is not None and set(update_fields) <= {"last_login", "password"}:
+        return
+    from content.models.directory import directory_pages_showing
+
+    if sender._meta.model_name == "user":
+        _queue(sync_pages_task, directory_pages_showing(user_id=instance.pk))
+    else:
+        _queue(sync_pages_task, directory_pages_showing(organisation_id=instance.pk))
+
+
 def connect_signals() -> None:
+    from portal.accounts.models import Organisation, User
     from portal.outreach.models import OutreachService
 
     page_published.connect(_on_publish_or_unpublish, dispatch_uid="search_page_published")
@@ -139,6 +153,12 @@ def connect_signals() -> None:
     post_delete.connect(_on_delete, dispatch_uid="search_page_deleted")
     post_save.connect(_on_outreach_change, sender=OutreachService, dispatch_uid="search_outreach_saved")
     post_delete.connect(_on_outreach_change, sender=OutreachService, dispatch_uid="search_outreach_deleted")
+    for model in (User, Organisation):
+        post_save.connect(
+            _on_directory_contact_change,
+            sender=model,
+            dispatch_uid=f"search_directory_{model._meta.model_name}",
+        )
     m2m_changed.connect(
         _on_outreach_change,
         sender=OutreachService.municipalities.through,

@@ -83,6 +83,21 @@ def _on_vocabulary_or_restriction(sender, **kwargs):
     _queue(everything=True)
 
 
+def _on_directory_contact_change(sender, instance, update_fields=None, **kwargs):
+    """A person or organisation shown on a collaboration directory changed its name, phone or
+    e-mail: re-bake the directories that show it (a login, which saves last_login, changes none)."""
+    if update_fields is not None and set(update_fields) <= {"last_login", "password"}:
+        return
+    if not bake.enabled():
+        return
+    from content.models.directory import directory_pages_showing
+
+    if sender._meta.model_name == "user":
+        _queue(directory_pages_showing(user_id=instance.pk))
+    else:
+        _queue(directory_pages_showing(organisation_id=instance.pk))
+
+
 def connect() -> None:
     from wagtail.models import PageViewRestriction
 
@@ -93,6 +108,14 @@ def connect() -> None:
     page_unpublished.connect(_on_publish_or_unpublish, dispatch_uid="samspil-bake-unpublished")
     post_page_move.connect(_on_move, dispatch_uid="samspil-bake-moved")
     post_delete.connect(_on_delete, dispatch_uid="samspil-bake-deleted")
+    from portal.accounts.models import Organisation, User
+
+    for model in (User, Organisation):
+        post_save.connect(
+            _on_directory_contact_change,
+            sender=model,
+            dispatch_uid=f"samspil-bake-directory-{model._meta.model_name}",
+        )
     for model in (Specialty, Sector, Topic, PageViewRestriction):
         uid = f"samspil-bake-{model._meta.label_lower}"
         post_save.connect(_on_vocabulary_or_restriction, sender=model, dispatch_uid=f"{uid}-saved")

@@ -65,9 +65,15 @@ def refuse_unbakeable(path: str, query: str = "") -> None:
 
 
 def bakeable_page_models() -> tuple:
-    from content.models import KNOWLEDGE_PAGE_MODELS, HomePage, InformationPage, SectionIndexPage
+    from content.models import (
+        KNOWLEDGE_PAGE_MODELS,
+        CollaborationDirectoryPage,
+        HomePage,
+        InformationPage,
+        SectionIndexPage,
+    )
 
-    return (HomePage, SectionIndexPage, InformationPage, *KNOWLEDGE_PAGE_MODELS)
+    return (HomePage, SectionIndexPage, InformationPage, CollaborationDirectoryPage, *KNOWLEDGE_PAGE_MODELS)
 
 
 def bakeable_pages(queryset=None):

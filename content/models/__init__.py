@@ -6,6 +6,7 @@ is the one list of page types that carry the knowledge mixins.
 
 from .audit import AuditMaterialPage
 from .case import CasePage
+from .directory import CollaborationDirectoryPage, HospitalConsultant, KapBoardMember, PracticeConsultant
 from .event import EventIndexPage, EventPage
 from .faq import FaqPage
 from .guideline import GuidelinePage
@@ -22,13 +23,17 @@ __all__ = [
     "KNOWLEDGE_PAGE_MODELS",
     "AuditMaterialPage",
     "CasePage",
+    "CollaborationDirectoryPage",
     "EventIndexPage",
     "EventPage",
     "FaqPage",
     "GuidelinePage",
     "HomePage",
+    "HospitalConsultant",
     "InformationPage",
+    "KapBoardMember",
     "KnowledgePageTag",
+    "PracticeConsultant",
     "SectionIndexPage",
     "Sector",
     "ThinkSmartReviewPage",

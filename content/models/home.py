@@ -12,7 +12,12 @@ class HomePage(Page):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
-    subpage_types = ["content.SectionIndexPage", "content.InformationPage", "content.EventIndexPage"]
+    subpage_types = [
+        "content.SectionIndexPage",
+        "content.InformationPage",
+        "content.EventIndexPage",
+        "content.CollaborationDirectoryPage",
+    ]
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
 

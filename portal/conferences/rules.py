@@ -110,7 +110,16 @@ def is_own_duty_period(user, period) -> bool:
 
 
 rules.add_perm("conferences.add_conference", can_request_conference)
+
+
+@rules.predicate
+def conference_is_closed(user, conference) -> bool:
+    return conference is not None and conference.is_closed
+
+
 rules.add_perm("conferences.view_conference", can_see_conference)
+# A closed conference may be proposed as an anonymised FAQ draft by its participants (issue 15).
+rules.add_perm("conferences.propose_faq_conference", can_see_conference & conference_is_closed)
 rules.add_perm("conferences.accept_conference", can_see_conference & can_accept_conference)
 rules.add_perm("conferences.close_conference", can_see_conference & conference_is_open)
 rules.add_perm("conferences.write_note", can_see_conference & is_conference_specialist_of)

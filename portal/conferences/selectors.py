@@ -458,3 +458,37 @@ def conference_note_quality(*, since: datetime, until: datetime | None = None) -
             **by_organisation[organisation.pk],
         )
     return sorted(rows.values(), key=lambda row: (row.organisation.kind, str(row.organisation)))
+
+
+@dataclass(frozen=True)
+class FaqSource:
+    """What an FAQ proposal starts from: the question, the answer, and the names to take out."""
+
+    question: str
+    answer: str
+    names: list[str]
+
+
+def conference_faq_source(conference: Conference) -> FaqSource:
+    """The topic and the template's answers as the question, the specialist's note as the answer,
+    and the names of everyone in the conference or its history. Two queries."""
+    from .questions import questions_for
+
+    answers = [
+        f"{question}: {conference.template_answers.get(key, '')}"
+        for key, question in questions_for(conference.kind)
+        if conference.template_answers.get(key)
+    ]
+    notes = list(conference.notes.select_related("author"))
+    note = next((n for n in notes if n.kind == ConferenceNote.Kind.SPECIALIST_NOTE), None)
+    names = [n.author_name for n in notes] + [n.author.get_full_name() for n in notes]
+    for event in conference.events.select_related("specialist"):
+        names += [event.actor_name, event.specialist.get_full_name() if event.specialist_id else ""]
+    for user in (conference.requester, conference.gp, conference.specialist):
+        if user is not None:
+            names.append(user.get_full_name())
+    return FaqSource(
+        question="\n".join([conference.topic, *answers]),
+        answer=note.text if note else "",
+        names=sorted({n for n in names if n}),
+    )

@@ -41,6 +41,7 @@ from .selectors import due_for_escalation, on_duty
 
 # Recorded evidence in the access log, in Danish whatever the interface language.
 PURPOSE_CONFERENCE = "Konference om patienten"
+PURPOSE_FAQ_PROPOSAL = "Konference om patienten: anonymiseres som forslag til FAQ"
 
 
 def escalation_delay() -> timedelta:
@@ -512,3 +513,44 @@ def overview_update(
     OverviewDiagnosis.objects.bulk_create(rows)
     _log_patient(conference, overview, actor=actor, action=AccessLogEntry.Action.CHANGE, request=request)
     return overview
+
+
+# --- An anonymised FAQ draft from a closed conference (issue 15) --------------------------------
+
+
+def conference_faq_source_read(*, conference: Conference, user: User, request: HttpRequest | None = None):
+    """The conference's text for a participant's FAQ proposal: a read of patient data, logged."""
+    from .selectors import conference_faq_source
+
+    if not user.has_perm("conferences.propose_faq_conference", conference):
+        raise PermissionDenied("Cannot propose this conference as an FAQ.")
+    source = conference_faq_source(conference)
+    if conference.patient_id:
+        access_log_record(
+            actor=user,
+            patient_index=conference.patient.cpr_index,
+            action=AccessLogEntry.Action.VIEW,
+            obj=conference,
+            purpose=PURPOSE_FAQ_PROPOSAL,
+            request=request,
+        )
+    return source
+
+
+@transaction.atomic
+def conference_faq_propose(*, conference: Conference, user: User, question: str, answer: str):
+    """The participant's reviewed, anonymised text as an unpublished FAQ draft for the editors;
+    nothing of the conference (no id, no patient) goes along."""
+    from content.services import faq_proposal_create  # the page tree is content's to write
+    from portal.patients.cpr_shape import contains_cpr_shaped
+
+    if not user.has_perm("conferences.propose_faq_conference", conference):
+        raise PermissionDenied("Cannot propose this conference as an FAQ.")
+    if contains_cpr_shaped(question) or contains_cpr_shaped(answer):
+        raise ValidationError(
+            _("The text still contains something that looks like a CPR number. Nothing has been saved.")
+        )
+    page = faq_proposal_create(question=question, answer=answer, owner=user)
+    if page is None:
+        raise ValidationError(_("The site has no FAQ section to put the draft in."))
+    return page

@@ -20,6 +20,7 @@ urlpatterns = [
     path("<uuid:public_id>/", views.conference_detail, name="conference"),
     path("<uuid:public_id>/accepter/", views.conference_accept, name="accept"),
     path("<uuid:public_id>/luk/", views.conference_close, name="close"),
+    path("<uuid:public_id>/foreslaa-faq/", views.conference_faq_propose, name="propose_faq"),
     path("<uuid:public_id>/notat/", views.note_write, name="note"),
     path("<uuid:public_id>/resume/", views.resume_write, name="resume"),
     path(

@@ -26,6 +26,9 @@ from portal.accounts.access import object_for_user_or_404
 from portal.accounts.models import Organisation
 from portal.accounts.selectors import user_clinician_organisations
 from portal.core.view_errors import service_call
+from portal.patients.anonymise import anonymise_texts
+from portal.patients.forms import FaqProposalForm
+from portal.patients.views import faq_proposal_response
 
 from . import selectors, services
 from .drop_in_selectors import drop_in_calendar
@@ -277,6 +280,7 @@ def _abilities(user, conference: Conference, notes: dict) -> dict[str, bool]:
         "resume": user.has_perm("conferences.write_resume", conference)
         and ConferenceNote.Kind.GP_RESUME not in notes,
         "overview": conference.is_open and conference.patient_id is not None,
+        "propose_faq": user.has_perm("conferences.propose_faq_conference", conference),
     }
 
 
@@ -338,6 +342,36 @@ def conference_close(request, public_id):
     else:
         messages.success(request, _("The conference is closed, and its shared overview has been deleted."))
     return redirect(_conference_url(conference))
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def conference_faq_propose(request, public_id):
+    """A closed conference proposed as an anonymised FAQ draft by one of its participants (issue 15):
+    GET reads it (logged) and shows an anonymised proposal with what was changed; POST sends the
+    participant's reviewed text, refused whole while anything CPR-shaped is in it."""
+    conference = _conference_or_404(request, public_id, "conferences.propose_faq_conference")
+    back_url = _conference_url(conference)
+    if request.method == "POST":
+        form = FaqProposalForm(request.POST)
+        if form.is_valid():
+            with service_call(form) as call:
+                services.conference_faq_propose(
+                    conference=conference,
+                    user=request.user,
+                    question=form.cleaned_data["question"],
+                    answer=form.cleaned_data["answer"],
+                )
+            if call.ok:
+                messages.success(request, _("Thank you. The FAQ draft waits for an editor's review."))
+                return redirect(back_url)
+        return faq_proposal_response(request, form=form, back_url=back_url, status=400)
+    source = services.conference_faq_source_read(conference=conference, user=request.user, request=request)
+    draft = anonymise_texts({"question": source.question, "answer": source.answer}, names=source.names)
+    return faq_proposal_response(
+        request, form=FaqProposalForm(initial=draft.texts), back_url=back_url, changes=draft.changes
+    )
 
 
 def _note_view(request, public_id, *, form_class, service, perm: str, form_key: str, done: str):

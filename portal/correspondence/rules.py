@@ -68,6 +68,17 @@ def thread_is_open(user, thread) -> bool:
 
 
 @rules.predicate
+def thread_is_closed(user, thread) -> bool:
+    return thread is not None and not thread.is_open
+
+
+@rules.predicate
+def is_thread_participant(user, thread) -> bool:
+    """A person in the thread (opened, claimed, wrote): not merely a member of a side's organisation."""
+    return thread is not None and user.is_authenticated and bool(_participations(user, thread))
+
+
+@rules.predicate
 def can_write_in_thread(user, thread) -> bool:
     return writing_side(user, thread) is not None
 
@@ -116,5 +127,8 @@ rules.add_perm("correspondence.close_thread", can_see_thread & thread_is_open & 
 # The full CPR number is for the clinicians who write in the thread (secretaries
 # distribute the inbox, they do not treat); every reveal is logged.
 rules.add_perm("correspondence.reveal_cpr_thread", can_see_thread & can_write_in_thread)
+# A closed thread may be proposed as an anonymised FAQ draft by the people who were in it: they
+# know what in it identifies the patient (issue 15).
+rules.add_perm("correspondence.propose_faq_thread", can_see_thread & thread_is_closed & is_thread_participant)
 rules.add_perm("correspondence.view_message", can_see_message_thread)
 rules.add_perm("correspondence.view_attachment", can_see_attachment_thread)

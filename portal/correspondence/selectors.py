@@ -26,6 +26,7 @@ from .models import (
     Side,
     SpecialtyDeadline,
     Thread,
+    ThreadEvent,
 )
 
 
@@ -344,3 +345,35 @@ def organisation_responsible_person(organisation_id: int):
 def thread_has_message_from(*, thread_id: int, organisation_id: int) -> bool:
     """Whether anyone of ``organisation_id`` has written in the thread: a dialogue took place."""
     return Message.objects.filter(thread_id=thread_id, organisation_id=organisation_id).exists()
+
+
+@dataclass(frozen=True)
+class FaqSource:
+    """What an FAQ proposal starts from: the question, the answer, and the names to take out."""
+
+    question: str
+    answer: str
+    names: list[str]
+
+
+def thread_faq_source(thread: Thread) -> FaqSource:
+    """The first message as the question; the other side's replies as the answer (every later
+    message when the other side wrote none); the names of everyone who took part or acted.
+    Three queries, and one per user on the thread that is not loaded with it."""
+    messages = list(
+        Message.objects.filter(thread=thread).select_related("author").order_by("created_at", "pk")
+    )
+    first, later = (messages[0], messages[1:]) if messages else (None, [])
+    replies = [m for m in later if first is None or m.side != first.side] or later
+    names = [m.author_name for m in messages] + [m.author.get_full_name() for m in messages if m.author_id]
+    names += [p.user.get_full_name() for p in thread.participants.select_related("user")]
+    for event in ThreadEvent.objects.filter(thread=thread).select_related("assignee"):
+        names += [event.actor_name, event.assignee.get_full_name() if event.assignee_id else ""]
+    for user in (thread.opened_by, thread.assignee, thread.closed_by):
+        if user is not None:
+            names.append(user.get_full_name())
+    return FaqSource(
+        question=first.body if first else thread.subject,
+        answer="\n\n".join(m.body for m in replies),
+        names=sorted({n for n in names if n}),
+    )

@@ -46,7 +46,7 @@ from .models import (
     ThreadEvent,
 )
 from .rules import sides_of, writing_side
-from .selectors import receiving_departments, reply_working_days
+from .selectors import FaqSource, receiving_departments, reply_working_days, thread_faq_source
 
 #: Who reopens a thread when a message arrives from another system.
 SYSTEM_ACTOR_NAME = "MedCom-import"
@@ -55,6 +55,7 @@ logger = logging.getLogger(__name__)
 
 # Recorded evidence in the access log, in Danish whatever the interface language.
 PURPOSE_CORRESPONDENCE = "Korrespondance om patienten"
+PURPOSE_FAQ_PROPOSAL = "Korrespondance om patienten: anonymiseres som forslag til FAQ"
 
 
 def _require_text(value: str, *, field: str, label: str, max_length: int, as_written: bool = False) -> str:
@@ -772,3 +773,46 @@ def dead_letter_resolve(
     dead_letter.last_attempt_at = now or timezone.now()
     dead_letter.save(update_fields=["status", "thread", "reason", "last_attempt_at"])
     return dead_letter
+
+
+# --- An anonymised FAQ draft from a closed thread (issue 15) ------------------------------------
+
+
+def thread_faq_source_read(*, thread: Thread, user: User, request: HttpRequest | None = None) -> FaqSource:
+    """The thread's text for a participant's FAQ proposal: a read of patient data, logged as one."""
+    if not user.has_perm("correspondence.propose_faq_thread", thread):
+        raise PermissionDenied("Cannot propose this thread as an FAQ.")
+    source = thread_faq_source(thread)
+    if thread.patient_id:
+        access_log_record(
+            actor=user,
+            patient_index=thread.patient.cpr_index,
+            action=AccessLogEntry.Action.VIEW,
+            obj=thread,
+            purpose=PURPOSE_FAQ_PROPOSAL,
+            request=request,
+        )
+    return source
+
+
+@transaction.atomic
+def thread_faq_propose(*, thread: Thread, user: User, question: str, answer: str):
+    """The participant's reviewed, anonymised text as an unpublished FAQ draft for the editors.
+
+    Nothing of the thread goes along: not its id, not its patient; the draft is the text alone.
+    A CPR-shaped number left in the text refuses the whole proposal (``FaqProposalForm`` says so
+    first; this is the service's own guard).
+    """
+    from content.services import faq_proposal_create  # the page tree is content's to write
+    from portal.patients.cpr_shape import contains_cpr_shaped
+
+    if not user.has_perm("correspondence.propose_faq_thread", thread):
+        raise PermissionDenied("Cannot propose this thread as an FAQ.")
+    if contains_cpr_shaped(question) or contains_cpr_shaped(answer):
+        raise ValidationError(
+            _("The text still contains something that looks like a CPR number. Nothing has been saved.")
+        )
+    page = faq_proposal_create(question=question, answer=answer, owner=user)
+    if page is None:
+        raise ValidationError(_("The site has no FAQ section to put the draft in."))
+    return page

@@ -22,6 +22,7 @@ urlpatterns = [
     path("<uuid:public_id>/omvisiter/", views.thread_reroute, name="reroute"),
     path("<uuid:public_id>/luk/", views.thread_close, name="close"),
     path("<uuid:public_id>/cpr/", views.thread_reveal_cpr, name="reveal_cpr"),
+    path("<uuid:public_id>/foreslaa-faq/", views.thread_faq_propose, name="propose_faq"),
     path("<uuid:public_id>/bilag/<uuid:attachment_id>/", views.attachment_download, name="attachment"),
     path(
         "<uuid:public_id>/beskeder/<uuid:message_id>/medcom.json",

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.accounts.access import object_for_user_or_404
 from portal.accounts.models import Organisation, User
@@ -31,9 +31,12 @@ from portal.accounts.selectors import user_clinician_organisations
 from portal.audit.models import AccessLogEntry
 from portal.audit.services import access_log_record
 from portal.core.view_errors import service_call
+from portal.patients.anonymise import anonymise_texts
 from portal.patients.crypto import blind_index
+from portal.patients.forms import FaqProposalForm
 from portal.patients.models import PatientReference
 from portal.patients.services import patient_cpr_reveal
+from portal.patients.views import faq_proposal_response
 
 from . import selectors, services
 from .forms import (
@@ -224,7 +227,7 @@ def thread_new(request):
 def _abilities(user, thread: Thread) -> dict[str, bool]:
     return {
         action: user.has_perm(f"correspondence.{action}_thread", thread)
-        for action in ("reply", "claim", "assign", "reroute", "close", "reveal_cpr")
+        for action in ("reply", "claim", "assign", "reroute", "close", "reveal_cpr", "propose_faq")
     }
 
 
@@ -438,6 +441,40 @@ def thread_reveal_cpr(request, public_id):
     )
     response["Cache-Control"] = "no-store, private"
     return response
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def thread_faq_propose(request, public_id):
+    """A closed thread proposed as an anonymised FAQ draft by one of its participants (issue 15).
+
+    GET reads the thread (logged), anonymises a proposal and shows it with what was changed;
+    POST sends the participant's reviewed text, refused whole while anything CPR-shaped is in it.
+    """
+    thread = _thread_or_404(request, public_id, "correspondence.propose_faq_thread")
+    if request.method == "POST":
+        form = FaqProposalForm(request.POST)
+        if form.is_valid():
+            with service_call(form) as call:
+                services.thread_faq_propose(
+                    thread=thread,
+                    user=request.user,
+                    question=form.cleaned_data["question"],
+                    answer=form.cleaned_data["answer"],
+                )
+            if call.ok:
+                messages.success(request, _("Thank you. The FAQ draft waits for an editor's review."))
+                return redirect(_thread_url(thread))
+        return faq_proposal_response(request, form=form, back_url=_thread_url(thread), status=400)
+    source = services.thread_faq_source_read(thread=thread, user=request.user, request=request)
+    draft = anonymise_texts({"question": source.question, "answer": source.answer}, names=source.names)
+    return faq_proposal_response(
+        request,
+        form=FaqProposalForm(initial=draft.texts),
+        back_url=_thread_url(thread),
+        changes=draft.changes,
+    )
 
 
 # --- Files and exports ---------------------------------------------------------------------

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from portal.accounts.models import User
-from portal.conferences.anonymity import contains_cpr_shaped
 from portal.core.deadlines import reply_due
+from portal.patients.cpr_shape import contains_cpr_shaped
 
 from . import notifications
 from .models import TEXT_MAX, PageFeedback

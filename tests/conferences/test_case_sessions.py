@@ -11,10 +11,10 @@ from django.urls import reverse
 
 from portal.accounts.roles import Role
 from portal.conferences import case_session_services as services
-from portal.conferences.anonymity import contains_cpr_shaped
 from portal.conferences.case_session_selectors import case_sessions_for
 from portal.conferences.models import CaseSession, CaseSessionParticipant, SessionCase
 from portal.outbox.models import OutboxEmail
+from portal.patients.cpr_shape import contains_cpr_shaped
 from tests.accounts.factories import HealthCouncilAreaFactory, PracticeFactory, UserFactory
 from tests.accounts.login import verified_login
 from tests.authz import assert_authorisation_matrix, http_ok, perm

@@ -2,7 +2,8 @@
 
 Fills a believable Danish site: the home page, five sections, the Markdown
 files in ``content/demo/`` (guidelines, cases, FAQs, audit kits, tænk klogt
-reviews), demo organisations in two health council areas and, with development
+reviews), the collaboration directory (practice consultants, the KAP unit's board), demo
+organisations in two health council areas and, with development
 settings only, one demo user per role. Safe to run again: it updates, never
 duplicates.
 """
@@ -13,6 +14,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from content.demo_directory import demo_directory_load
 from content.demo_information import PAGES as INFORMATION_PAGES
 from content.services import information_page_ensure, section_ensure, site_home_ensure
 from portal.accounts.demo import DEMO_PASSWORD, demo_organisations_load, demo_users_load
@@ -77,3 +79,4 @@ class Command(BaseCommand):
         self.stdout.write(f"Udgående funktioner: {demo_outreach_load()}")
         self.stdout.write(f"Symptompakker: {demo_packages_load()}")
         self.stdout.write(f"Møder: {demo_events_load()}")
+        self.stdout.write(f"Praksiskonsulenter og KAP-enhed: {demo_directory_load()} personer")
