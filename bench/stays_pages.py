@@ -3,7 +3,7 @@ published year in five regions (most stays over and evaluated both ways), throug
 client on a throwaway SQLite file (or DATABASE_URL).
 
 For the coordinator of the largest region: the start page, the region board, the published run,
-the yearly report and the learning objectives, each p50/p95 wall clock, CPU per request and
+the pair-rule form, the yearly report and the learning objectives, each p50/p95 wall clock, CPU per request and
 queries. The goal in issue 13: coordinator pages p95 ≤ 50 ms.
 
     .venv/bin/python bench/stays_pages.py       # or: make bench-stays-pages
@@ -237,6 +237,7 @@ def main():
         ("home", f"{base}/"),
         ("region", f"{base}/koordinering/{region.slug}/"),
         ("run", f"{base}/koordinering/{region.slug}/koersel/{run.public_id}/"),
+        ("rule", f"{base}/koordinering/{region.slug}/regler/"),
         ("report", f"{base}/koordinering/{region.slug}/rapport/"),
         ("objectives", f"{base}/laeringsmaal/"),
     ]
