@@ -3,8 +3,8 @@ published year in five regions (most stays over and evaluated both ways), throug
 client on a throwaway SQLite file (or DATABASE_URL).
 
 For the coordinator of the largest region: the start page, the region board, the published run,
-the pair-rule form, the yearly report and the learning objectives, each p50/p95 wall clock, CPU per request and
-queries. The goal in issue 13: coordinator pages p95 ≤ 50 ms.
+the pair-rule form, the yearly report and the learning objectives, each p50/p95 wall clock, CPU
+per request and queries. The goal in issue 13: coordinator pages p95 ≤ 50 ms.
 
     .venv/bin/python bench/stays_pages.py       # or: make bench-stays-pages
     DATABASE_URL=sqlite:////tmp/stays-bench.sqlite3 .venv/bin/python bench/stays_pages.py  # kept, built once
