@@ -12,7 +12,14 @@ from django.utils import translation
 from portal.core.dates import weekday_datetime
 
 ROOT = Path(__file__).resolve().parents[2]
-NAMED = {"DATE_FORMAT", "DATETIME_FORMAT", "SHORT_DATE_FORMAT", "SHORT_DATETIME_FORMAT", "TIME_FORMAT"}
+NAMED = {
+    "DATE_FORMAT",
+    "DATETIME_FORMAT",
+    "SHORT_DATE_FORMAT",
+    "SHORT_DATETIME_FORMAT",
+    "TIME_FORMAT",
+    "YEAR_MONTH_FORMAT",
+}
 # Machine formats for the datetime attribute of <time>, never shown; and the ISO week number of
 # a week-by-week calendar's column ("U" 49), which is no date.
 MACHINE = {"c", "Y-m-d", "W"}
