@@ -541,16 +541,8 @@ def conference_faq_source_read(*, conference: Conference, user: User, request: H
 def conference_faq_propose(*, conference: Conference, user: User, question: str, answer: str):
     """The participant's reviewed, anonymised text as an unpublished FAQ draft for the editors;
     nothing of the conference (no id, no patient) goes along."""
-    from content.services import faq_proposal_create  # the page tree is content's to write
-    from portal.patients.cpr_shape import contains_cpr_shaped
+    from portal.patients.anonymise import faq_proposal_submit
 
     if not user.has_perm("conferences.propose_faq_conference", conference):
         raise PermissionDenied("Cannot propose this conference as an FAQ.")
-    if contains_cpr_shaped(question) or contains_cpr_shaped(answer):
-        raise ValidationError(
-            _("The text still contains something that looks like a CPR number. Nothing has been saved.")
-        )
-    page = faq_proposal_create(question=question, answer=answer, owner=user)
-    if page is None:
-        raise ValidationError(_("The site has no FAQ section to put the draft in."))
-    return page
+    return faq_proposal_submit(question=question, answer=answer, owner=user)

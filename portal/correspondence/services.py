@@ -803,16 +803,8 @@ def thread_faq_propose(*, thread: Thread, user: User, question: str, answer: str
     A CPR-shaped number left in the text refuses the whole proposal (``FaqProposalForm`` says so
     first; this is the service's own guard).
     """
-    from content.services import faq_proposal_create  # the page tree is content's to write
-    from portal.patients.cpr_shape import contains_cpr_shaped
+    from portal.patients.anonymise import faq_proposal_submit
 
     if not user.has_perm("correspondence.propose_faq_thread", thread):
         raise PermissionDenied("Cannot propose this thread as an FAQ.")
-    if contains_cpr_shaped(question) or contains_cpr_shaped(answer):
-        raise ValidationError(
-            _("The text still contains something that looks like a CPR number. Nothing has been saved.")
-        )
-    page = faq_proposal_create(question=question, answer=answer, owner=user)
-    if page is None:
-        raise ValidationError(_("The site has no FAQ section to put the draft in."))
-    return page
+    return faq_proposal_submit(question=question, answer=answer, owner=user)

@@ -163,3 +163,23 @@ def _shifted(match: re.Match, delta: datetime.timedelta) -> str | None:
 
 def _padded(value: int, written: str) -> str:
     return f"{value:02d}" if len(written) == 2 else str(value)
+
+
+def faq_proposal_submit(*, question: str, answer: str, owner):
+    """A participant's reviewed text as an unpublished FAQ draft: the one guard and write shared
+    by threads and conferences. A CPR-shaped number left in either text refuses the whole
+    proposal (the form says so first; this is the service's own guard)."""
+    from django.core.exceptions import ValidationError
+
+    from content.services import faq_proposal_create  # the page tree is content's to write
+
+    from .cpr_shape import contains_cpr_shaped
+
+    if contains_cpr_shaped(question) or contains_cpr_shaped(answer):
+        raise ValidationError(
+            _("The text still contains something that looks like a CPR number. Nothing has been saved.")
+        )
+    page = faq_proposal_create(question=question, answer=answer, owner=owner)
+    if page is None:
+        raise ValidationError(_("The site has no FAQ section to put the draft in."))
+    return page
