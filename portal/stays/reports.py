@@ -10,34 +10,17 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Avg, Count, F, Func, IntegerField, Q, Sum, Value
+from django.db.models import Avg, Count, F, IntegerField, Q, Sum, Value
 from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 
 from portal.accounts.models import Region, Specialty, User
+from portal.core.sql import DaysBetween
 
 from .models import Assignment, HostOffer, HostPeriod, ObjectiveScore, StayEvaluation
 from .rules import coordinates_object, is_stay_trainee
 
 OF_PRACTICE, OF_STAY = StayEvaluation.Direction.OF_PRACTICE, StayEvaluation.Direction.OF_STAY
-
-
-class DaysBetween(Func):
-    """``later - earlier`` in whole days, for both databases: PostgreSQL subtracts dates to an
-    integer, SQLite needs Julian day numbers."""
-
-    output_field = IntegerField()
-    template = "(%(expressions)s)"
-    arg_joiner = " - "
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql(
-            compiler,
-            connection,
-            template="CAST(julianday(%(expressions)s) AS INTEGER)",
-            arg_joiner=") - julianday(",
-            **extra,
-        )
 
 
 # --- One stay -------------------------------------------------------------------------------

@@ -1,13 +1,15 @@
 """The cluster's figures: what each counts, the minimum group size, and a constant query count."""
 
-from datetime import timedelta
+import random
+from datetime import datetime, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from portal.quality import figures
+from portal.core.deadlines import reply_time_stats
+from portal.quality import figures, pooling
 from portal.referrals.models import Referral
 from tests.accounts.login import verified_login
 from tests.quality.activity import Area, conference, days_ago, message, referral
@@ -46,6 +48,120 @@ def test_reply_times_both_ways_median_p90_and_share_within_the_deadline(settings
     assert len(by_month) == 12
     assert by_month.pop(month).value == 3.5
     assert all(cell.value is None and not cell.suppressed for cell in by_month.values())
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_median_and_p90_in_sql_match_the_definitions_of_reply_time_stats(settings, seed):
+    """Uneven and even counts, ties and a zero: the window over row numbers gives the same median
+    (mean of the two middle values) and nearest-rank 90th percentile as the Python definition."""
+    settings.QUALITY_MIN_GROUP_SIZE = 1
+    rng = random.Random(seed)
+    w = Area(in_cluster=1, outside=0)
+    practice = w.practices[0]
+    # Whole hours: medians end in .0 or .5, so rounding to a tenth cannot tip either way.
+    waits = [rng.choice([0, 1, 2, 2, 7, 13, 24, 50, 97]) for _i in range(rng.randrange(1, 23))]
+    for wait in waits:
+        message(practice, w.department, at=days_ago(20), wait_hours=wait)
+
+    rows = _rows(w, own=[practice])
+
+    expected = reply_time_stats(timedelta(hours=wait) for wait in waits)
+    for key, stat in (("hospital_reply_median", "median"), ("hospital_reply_p90", "p90")):
+        _practice, own = rows[key].practices[0]
+        assert own.cases == len(waits)
+        assert own.value == round(expected[stat].total_seconds() / 3600, 1), (key, sorted(waits))
+
+
+def test_both_ways_to_the_percentiles_give_the_python_definitions_for_every_group_and_month():
+    """PostgreSQL's ordered-set aggregates and the window over row numbers (SQLite's way, which
+    PostgreSQL runs as well) against ``reply_time_stats``: the area, the cluster, one practice,
+    each month and the whole year."""
+    rng = random.Random(7)
+    w = Area(in_cluster=3, outside=2)
+    waits: dict[tuple[int, int], list[float]] = {}
+    now = timezone.now()
+    since = figures.period_start(now)
+    months = figures.month_list(since)
+    for practice in w.practices + w.outside:
+        for days in (3, 40, 100):
+            for _i in range(rng.randrange(0, 6)):
+                wait = rng.choice([0, 1, 3, 3, 8, 21, 30])
+                message(practice, w.department, at=days_ago(days), wait_hours=wait)
+                month = months.index(
+                    timezone.localtime(days_ago(days) + timedelta(hours=wait)).date().replace(day=1)
+                )
+                waits.setdefault((practice.pk, month), []).append(wait)
+    starts = [timezone.make_aware(datetime(m.year, m.month, 1)) for m in months]
+    area_ids = [p.pk for p in w.practices + w.outside]
+    own = w.practices[0].pk
+    groups = {
+        pooling.AREA: set(area_ids),
+        pooling.CLUSTER: {p.pk for p in w.practices},
+        own: {own},
+    }
+    methods = ["window", "ordered_set"] if connection.vendor == "postgresql" else ["window"]
+    for method in methods:
+        facts, counters, durations = figures.SOURCES["correspondence"](area_ids, since, starts, now)
+        pools = pooling.pooled(
+            facts,
+            counters=counters,
+            durations=durations,
+            cluster_ids=groups[pooling.CLUSTER],
+            own_ids={own},
+            percentiles=method,
+        )
+        checked = 0
+        for group, members in groups.items():
+            for month in [pooling.TOTAL, *range(12)]:
+                expected = [
+                    timedelta(hours=wait)
+                    for (practice, in_month), values in waits.items()
+                    if practice in members and month in (pooling.TOTAL, in_month)
+                    for wait in values
+                ]
+                pool = pools.get((figures.HOSPITAL, group, month))
+                if not expected:
+                    assert pool is None
+                    continue
+                stats = reply_time_stats(expected)
+                assert pool.durations.count == stats["count"]
+                assert pool.durations.median == pytest.approx(stats["median"].total_seconds(), abs=0.01)
+                assert pool.durations.p90 == pytest.approx(stats["p90"].total_seconds(), abs=0.01)
+                checked += 1
+        assert checked >= 9, method
+
+
+def test_a_pooled_figure_counts_only_the_practices_behind_that_figure(settings):
+    """Six practices answer the hospital, but only one asks it: the hospital's replies to the
+    cluster are that one practice's and stay "too few", however many cases it has."""
+    settings.QUALITY_MIN_GROUP_SIZE = 5
+    w = Area(in_cluster=6, outside=0)
+    for practice in w.practices:
+        message(w.department, practice, at=days_ago(30), wait_hours=5)
+    for _i in range(8):
+        message(w.practices[0], w.department, at=days_ago(30), wait_hours=2)
+
+    rows = _rows(w)
+
+    assert rows["practice_reply_median"].cluster.value == 5.0
+    hospital = rows["hospital_reply_median"].cluster
+    assert hospital.cases == 8 and hospital.suppressed and hospital.value is None
+    assert rows["hospital_reply_in_time"].cluster.suppressed
+
+
+def test_the_time_to_note_rests_on_the_practices_whose_conferences_have_a_note(settings):
+    settings.QUALITY_MIN_GROUP_SIZE = 2
+    w = Area(in_cluster=2, outside=0)
+    a, b = w.practices
+    conference(w, a, at=days_ago(5), note_after_hours=2)
+    conference(w, a, at=days_ago(5), note_after_hours=4)
+    conference(w, b, at=days_ago(5), note_after_hours=None)
+
+    rows = _rows(w)
+
+    assert rows["conference_notes"].cluster.value == round(100 * 2 / 3, 1)
+    # Two notes, both from practice a: one practice behind the figure.
+    assert rows["conference_note_median"].cluster.suppressed
 
 
 def test_referrals_rerouted_accepted_returned_and_vetoes(settings):
