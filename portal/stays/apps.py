@@ -6,3 +6,8 @@ class StaysConfig(AppConfig):
     name = "portal.stays"
     label = "stays"
     verbose_name = _("Focused stays")
+
+    def ready(self):
+        from . import report_cache
+
+        report_cache.connect()

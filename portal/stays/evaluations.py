@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from portal.accounts.models import User
 
+from . import report_cache
 from .models import SCORE_MAX, SCORE_MIN, Assignment, ObjectiveScore, StayEvaluation
 
 PERMISSION = {
@@ -66,4 +67,5 @@ def evaluation_give(
         ObjectiveScore(evaluation=evaluation, objective_id=pk, score=value)
         for pk, value in objective_scores.items()
     )
+    report_cache.forget()  # bulk_create sends no signal
     return evaluation

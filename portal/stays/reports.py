@@ -17,6 +17,7 @@ from django.utils import timezone
 from portal.accounts.models import Region, Specialty, User
 from portal.core.sql import DaysBetween
 
+from . import report_cache
 from .models import Assignment, HostOffer, HostPeriod, ObjectiveScore, StayEvaluation
 from .rules import coordinates_object, is_stay_trainee
 
@@ -195,53 +196,78 @@ def _periods_in(region: Region, first: date, last: date):
 def report_practices(region: Region, year: int) -> list[tuple]:
     """The practices the report lists, by name: every offer with a period in the year or a stay
     starting in it, as (pk, public_id, practice name). Cheap enough to page through before any
-    figure is computed."""
+    figure is computed, and kept as the region-wide figures are (a practice's new name moves the
+    revision too)."""
     first, last = date(year, 1, 1), date(year, 12, 31)
-    return list(
-        HostOffer.objects.filter(
-            Q(pk__in=_periods_in(region, first, last).values("offer_id"))
-            | Q(pk__in=_stays_in(region, first, last).values("offer_id"))
+
+    def compute() -> list[tuple]:
+        return list(
+            HostOffer.objects.filter(
+                Q(pk__in=_periods_in(region, first, last).values("offer_id"))
+                | Q(pk__in=_stays_in(region, first, last).values("offer_id"))
+            )
+            .order_by("practice__name", "pk")
+            .values_list("pk", "public_id", "practice__name")
         )
-        .order_by("practice__name", "pk")
-        .values_list("pk", "public_id", "practice__name")
+
+    return report_cache.kept(f"practices:{region.pk}:{year}", compute)
+
+
+@dataclass(frozen=True)
+class _RegionWide:
+    """What the report says of the whole region, kept until a stay changes (report_cache)."""
+
+    specialties: list[SpecialtyRow]
+    objectives: list[ObjectiveAverage]
+    weeks_offered: int
+    scores: Scores
+
+
+def _region_wide(region: Region, first: date, last: date, today: date) -> _RegionWide:
+    stays = _stays_in(region, first, last)
+    evaluations = StayEvaluation.objects.filter(assignment__in=stays)
+    by_specialty = _stay_figures(stays, "need__specialty_id", today)
+    specialty_scores = _scores_by(evaluations, "assignment__need__specialty_id")
+    return _RegionWide(
+        specialties=[
+            SpecialtyRow(
+                specialty=s,
+                stays_done=by_specialty.get(s.pk, (0, 0))[0],
+                weeks_hosted=by_specialty.get(s.pk, (0, 0))[1],
+                scores=specialty_scores.get(s.pk, Scores()),
+            )
+            for s in Specialty.objects.filter(Q(focused_stay=True) | Q(pk__in=by_specialty)).order_by("name")
+        ],
+        objectives=_objective_averages(ObjectiveScore.objects.filter(evaluation__in=evaluations)),
+        weeks_offered=_periods_in(region, first, last).aggregate(weeks=_offered_weeks(first, last))["weeks"]
+        or 0,
+        scores=_scores_by(evaluations, None).get(None, Scores()),
     )
 
 
 def region_report(region: Region, year: int, *, practices: list[tuple] | None = None) -> RegionReport:
     """The year's report. ``practices`` (rows of ``report_practices``) limits the per-practice
     figures to those, for a page of the report; without it, every practice (the spreadsheets).
-    The totals and the specialties are always the whole region's."""
+    The totals and the specialties are always the whole region's, kept in the cache until a
+    stay changes (``report_cache``; "done" depends on the day, so the day is in the key)."""
     first, last = date(year, 1, 1), date(year, 12, 31)
     today = timezone.localdate()
-    stays = _stays_in(region, first, last)
-    periods = _periods_in(region, first, last)
-    evaluations = StayEvaluation.objects.filter(assignment__in=stays)
+    whole = report_cache.kept(
+        f"region:{region.pk}:{year}:{today.isoformat()}", lambda: _region_wide(region, first, last, today)
+    )
+    stays, periods = _stays_in(region, first, last), _periods_in(region, first, last)
     if practices is None:
         practices = report_practices(region, year)
-        stays_of_listed, periods_of_listed, evaluations_of_listed = stays, periods, evaluations
     else:
         ids = [pk for pk, _public_id, _name in practices]
-        stays_of_listed = stays.filter(offer_id__in=ids)
-        periods_of_listed = periods.filter(offer_id__in=ids)
-        evaluations_of_listed = evaluations.filter(assignment__offer_id__in=ids)
-    by_specialty = _stay_figures(stays, "need__specialty_id", today)
-    by_offer = _stay_figures(stays_of_listed, "offer_id", today)
-    offered = _weeks_offered(periods_of_listed, first, last)
-    specialty_scores = _scores_by(evaluations, "assignment__need__specialty_id")
-    practice_scores = _scores_by(evaluations_of_listed, "assignment__offer_id")
-    specialties = [
-        SpecialtyRow(
-            specialty=s,
-            stays_done=by_specialty.get(s.pk, (0, 0))[0],
-            weeks_hosted=by_specialty.get(s.pk, (0, 0))[1],
-            scores=specialty_scores.get(s.pk, Scores()),
-        )
-        for s in Specialty.objects.filter(Q(focused_stay=True) | Q(pk__in=by_specialty)).order_by("name")
-    ]
+        stays, periods = stays.filter(offer_id__in=ids), periods.filter(offer_id__in=ids)
+    by_offer = _stay_figures(stays, "offer_id", today)
+    offered = _weeks_offered(periods, first, last)
+    practice_scores = _scores_by(StayEvaluation.objects.filter(assignment__in=stays), "assignment__offer_id")
     return RegionReport(
         region=region,
         year=year,
-        specialties=specialties,
+        specialties=whole.specialties,
         practices=[
             PracticeRow(
                 offer_public_id=public_id,
@@ -253,21 +279,20 @@ def region_report(region: Region, year: int, *, practices: list[tuple] | None = 
             )
             for pk, public_id, name in practices
         ],
-        objectives=_objective_averages(ObjectiveScore.objects.filter(evaluation__in=evaluations)),
-        stays_done=sum(r.stays_done for r in specialties),
-        weeks_hosted=sum(r.weeks_hosted for r in specialties),
-        weeks_offered=periods.aggregate(weeks=_offered_weeks(first, last))["weeks"] or 0,
-        scores=_scores_by(evaluations, None).get(None, Scores()),
+        objectives=whole.objectives,
+        stays_done=sum(r.stays_done for r in whole.specialties),
+        weeks_hosted=sum(r.weeks_hosted for r in whole.specialties),
+        weeks_offered=whole.weeks_offered,
+        scores=whole.scores,
     )
 
 
 def report_years(region: Region) -> list[int]:
-    """The years with stays or offered periods in the region, and this year, newest first."""
-    years = {timezone.localdate().year}
-    years.update(
-        d.year
-        for d in Assignment.objects.filter(need__region=region, state__in=Assignment.HOLDING).dates(
-            "starts_on", "year"
-        )
-    )
-    return sorted(years, reverse=True)
+    """The years with stays in the region, and this year, newest first (kept as the report is)."""
+    this_year = timezone.localdate().year
+
+    def compute() -> list[int]:
+        holding = Assignment.objects.filter(need__region=region, state__in=Assignment.HOLDING)
+        return sorted({this_year, *(d.year for d in holding.dates("starts_on", "year"))}, reverse=True)
+
+    return report_cache.kept(f"years:{region.pk}:{this_year}", compute)

@@ -7,12 +7,13 @@ import io
 from datetime import date, timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from portal.stays import evaluations, reports
+from portal.stays import evaluations, report_cache, reports
 from portal.stays.models import HostPeriod, StayEvaluation
 from tests.accounts.factories import PracticeFactory
 from tests.accounts.login import verified_login
@@ -153,3 +154,45 @@ def test_a_page_of_the_report_has_the_figures_of_its_own_practices_and_the_whole
     assert "3,0 (2)" in second_page and "4,0 (2)" in second_page  # the practice's averages
     full = reports.region_report(w.region, year)
     assert [r.stays_done for r in full.practices] == [0, 2] and full.stays_done == 2
+
+
+def test_the_region_wide_figures_are_kept_until_a_stay_changes_and_never_read_stale(client):
+    w = world()
+    the_offer = offer(w, capacity=10)
+    _evaluated_stay(w, the_offer, trainee=w.trainee, scores=(2, 3))
+    year = min(s.starts_on.year for s in the_offer.assignments.all())
+    verified_login(client, w.coordinator)
+    url = reverse("stays:report", kwargs={"region": w.region.slug}) + f"?aar={year}"
+    client.get(url)  # the first request of a process fills caches of its own (site, content types)
+    report_cache.forget()
+    with CaptureQueriesContext(connection) as computed:
+        first = client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as kept:
+        again = client.get(url).content.decode()
+    # The specialties, the objectives, the totals, the scores and the years are not read again.
+    assert len(kept) <= len(computed) - 6, (len(computed), len(kept))
+    assert again.split("<h1>", 1)[1] == first.split("<h1>", 1)[1] and "2,0 / 5 (1)" in again
+
+    # A new evaluation, through the service as a trainee gives it: the next read has it.
+    _evaluated_stay(w, the_offer, trainee=member(w.department, "trainee"), scores=(4, 5))
+    assert "3,0 / 5 (2)" in client.get(url).content.decode()
+    # The practice's new name, saved in the administration: the list of practices has it.
+    the_offer.practice.name = "Lægerne ved Torvet"
+    the_offer.practice.save()
+    assert "Lægerne ved Torvet" in client.get(url).content.decode()
+
+
+def test_the_revision_moves_on_every_stays_write_and_again_at_commit(django_capture_on_commit_callbacks):
+    w = world()
+    before = report_cache.revision()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        offer(w)
+        assert report_cache.revision() != before  # at once, for reads in this transaction
+        during = report_cache.revision()
+    assert callbacks and report_cache.revision() != during  # and after the commit
+
+
+def test_a_revision_the_cache_lost_is_never_one_used_before():
+    first = report_cache.revision()
+    cache.delete(report_cache.REVISION_KEY)
+    assert report_cache.revision() != first
