@@ -5,7 +5,8 @@ The row and its history are seen by the staff (clinicians and secretaries) of th
 holding the role and of the departments involved; a proposal by the staff of its two sides.
 Nobody else, superusers included (no predicate looks at ``is_superuser``). Only a clinician of
 the holding practice proposes to hand the role on; only a GP of the receiving practice
-acknowledges; the staff of the holder and of the departments involved add departments.
+acknowledges; a clinician of the proposing side withdraws an open proposal; the staff of the
+holder and of the departments involved add departments.
 """
 
 import rules
@@ -67,6 +68,13 @@ def is_receiving_gp(user, handover) -> bool:
 
 
 @rules.predicate
+def is_proposing_clinician(user, handover) -> bool:
+    return isinstance(handover, ResponsibilityHandover) and user_has_role_in(
+        user, handover.from_organisation_id, CLINICIAN_ROLES
+    )
+
+
+@rules.predicate
 def coordinator_handover_is_open(user, handover) -> bool:
     return isinstance(handover, ResponsibilityHandover) and handover.is_open
 
@@ -78,4 +86,8 @@ rules.add_perm("referrals.view_coordinator_handover", sees_coordinator_handover)
 rules.add_perm(
     "referrals.acknowledge_coordinator_handover",
     sees_coordinator_handover & is_receiving_gp & coordinator_handover_is_open,
+)
+rules.add_perm(
+    "referrals.withdraw_coordinator_handover",
+    sees_coordinator_handover & is_proposing_clinician & coordinator_handover_is_open,
 )

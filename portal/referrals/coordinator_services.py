@@ -270,6 +270,41 @@ def coordinator_handover_acknowledge(
 
 
 @transaction.atomic
+def coordinator_handover_withdraw(
+    *,
+    handover: ResponsibilityHandover,
+    actor: User,
+    request: HttpRequest | None = None,
+    now: datetime | None = None,
+) -> ResponsibilityHandover:
+    """A clinician of the proposing side takes back a proposal no GP has acknowledged yet (the
+    wrong practice chosen, the patient moved, the plan changed). The proposal is locked, so a
+    withdrawal and an acknowledgement at the same moment cannot both win; the receiving practice
+    is told, and the holder may propose again."""
+    now = now or timezone.now()
+    handover = (
+        ResponsibilityHandover.objects.select_for_update(of=("self",))
+        .select_related("patient", "from_organisation", "to_organisation")
+        .get(pk=handover.pk)
+    )
+    if not actor.has_perm("referrals.view_coordinator_handover", handover) or not user_has_role_in(
+        actor, handover.from_organisation_id, CLINICIAN_ROLES
+    ):
+        raise PermissionDenied("Only a clinician of the proposing side withdraws.")
+    if handover.acknowledged_at is not None:
+        raise ValidationError(_("The proposal is already acknowledged; it can no longer be withdrawn."))
+    if handover.withdrawn_at is not None:
+        raise ValidationError(_("The proposal was withdrawn."))
+    handover.withdrawn_at = now
+    handover.save(update_fields=["withdrawn_at"])
+    _log(
+        handover, patient=handover.patient, actor=actor, action=AccessLogEntry.Action.CHANGE, request=request
+    )
+    notifications.coordinator_handover_withdrawn(handover)
+    return handover
+
+
+@transaction.atomic
 def coordinator_department_add(
     *,
     coordinator: CareCoordinator,

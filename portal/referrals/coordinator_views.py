@@ -1,5 +1,5 @@
 """The coordinating GP (tovholder) under /henvisninger/tovholder/: the list, a department's
-proposal, one proposal and its acknowledgement, one patient's row with its history, handing the
+proposal, one proposal with its acknowledgement or withdrawal, one patient's row with its history, handing the
 role over and adding a department. Fetched through ``object_for_user_or_404`` by the random
 ``public_id``: anyone outside gets 404, superusers included. CPR numbers travel only in POST
 bodies."""
@@ -123,6 +123,7 @@ def coordinator_handover_detail(request, public_id):
             "masked_cpr": handover.patient.masked_cpr,
             "coordinator": coordinator,
             "can_acknowledge": request.user.has_perm("referrals.acknowledge_coordinator_handover", handover),
+            "can_withdraw": request.user.has_perm("referrals.withdraw_coordinator_handover", handover),
         },
     )
 
@@ -141,6 +142,21 @@ def coordinator_handover_acknowledge(request, public_id):
         return redirect(_coordinator_url(coordinator))
     # Acknowledged twice, or the role moved meanwhile: said calmly on the page.
     messages.info(request, call.messages)
+    return redirect(_handover_url(handover))
+
+
+@login_required
+@never_cache
+@require_POST
+def coordinator_handover_withdraw(request, public_id):
+    handover = _handover_or_404(request, public_id)
+    with service_call() as call:
+        services.coordinator_handover_withdraw(handover=handover, actor=request.user, request=request)
+    if call.ok:
+        messages.success(request, _("The proposal is withdrawn. The practice has been told."))
+    else:
+        # Acknowledged or withdrawn meanwhile: said calmly on the page.
+        messages.info(request, call.messages)
     return redirect(_handover_url(handover))
 
 

@@ -142,16 +142,26 @@ def handover_reminder(handover, *, round_: int) -> list:
     again, once per reminder round (the round is in the key)."""
     people = responsible_people(handover.to_organisation)
     with translation.override("da"):
-        _send(
-            key=f"handover-reminder:{handover.pk}:{round_}",
-            users=people,
-            subject=_("Reminder: treatment responsibility awaits your acknowledgement"),
-            line=_(
+        if handover.kind == "coordinator":
+            # Not treatment responsibility: the practice is asked to coordinate the patient's care.
+            subject = _("Reminder: the role as coordinating GP (tovholder) awaits your acknowledgement")
+            line = _(
+                "%(organisation)s has proposed your practice as coordinating GP (tovholder) for a "
+                "patient and is waiting for your acknowledgement. The practice becomes tovholder "
+                "only when a GP there acknowledges."
+            )
+        else:
+            subject = _("Reminder: treatment responsibility awaits your acknowledgement")
+            line = _(
                 "%(organisation)s has proposed to hand the treatment responsibility for a patient to "
                 "you and is waiting for your acknowledgement. Until you acknowledge it, "
                 "%(organisation)s keeps the responsibility."
             )
-            % {"organisation": handover.from_organisation},
+        _send(
+            key=f"handover-reminder:{handover.pk}:{round_}",
+            users=people,
+            subject=subject,
+            line=line % {"organisation": handover.from_organisation},
             link=handover_link(handover),
         )
     return people
@@ -214,6 +224,22 @@ def coordinator_handover_acknowledged(handover, coordinator) -> None:
             line=_("%(organisation)s has acknowledged the coordinating role (tovholder) for the patient.")
             % {"organisation": handover.to_organisation},
             link=absolute_reverse("referrals:coordinator", public_id=coordinator.public_id),
+        )
+
+
+def coordinator_handover_withdrawn(handover) -> None:
+    """To those who were asked: the proposal no longer waits for them."""
+    with translation.override("da"):
+        _send(
+            key=f"coordinator-withdrawn:{handover.public_id}",
+            users=_clinicians_else_people(handover.to_organisation),
+            subject=_("A proposal of coordinating GP (tovholder) is withdrawn"),
+            line=_(
+                "%(organisation)s has withdrawn the proposal that your practice becomes the coordinating "
+                "GP (tovholder) for a patient. Nothing awaits your acknowledgement."
+            )
+            % {"organisation": handover.from_organisation},
+            link=handover_link(handover),
         )
 
 

@@ -36,6 +36,11 @@ urlpatterns = [
         coordinator_views.coordinator_handover_acknowledge,
         name="coordinator_acknowledge",
     ),
+    path(
+        "tovholder/forslag/<uuid:public_id>/traek-tilbage/",
+        coordinator_views.coordinator_handover_withdraw,
+        name="coordinator_withdraw",
+    ),
     path("tovholder/<uuid:public_id>/", coordinator_views.coordinator_detail, name="coordinator"),
     path(
         "tovholder/<uuid:public_id>/overdrag/",

@@ -7,6 +7,7 @@ starts in.
 """
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -65,6 +66,19 @@ def _scores_by(queryset, key: str | None) -> dict:
         setattr(scores, row["direction"], row["avg"])
         setattr(scores, f"{row['direction']}_count", row["n"])
     return result
+
+
+def _pooled_scores(parts: Iterable[Scores]) -> Scores:
+    """The scores of disjoint groups together: each average weighted by the evaluations behind it."""
+    pooled = Scores()
+    parts = list(parts)
+    for direction in (OF_PRACTICE, OF_STAY):
+        weighted = [(getattr(p, direction), getattr(p, f"{direction}_count")) for p in parts]
+        count = sum(n for _average, n in weighted)
+        if count:
+            setattr(pooled, direction, sum(average * n for average, n in weighted if n) / count)
+            setattr(pooled, f"{direction}_count", count)
+    return pooled
 
 
 @dataclass
@@ -241,7 +255,8 @@ def _region_wide(region: Region, first: date, last: date, today: date) -> _Regio
         objectives=_objective_averages(ObjectiveScore.objects.filter(evaluation__in=evaluations)),
         weeks_offered=_periods_in(region, first, last).aggregate(weeks=_offered_weeks(first, last))["weeks"]
         or 0,
-        scores=_scores_by(evaluations, None).get(None, Scores()),
+        # Every evaluation belongs to one specialty: the region's scores are theirs pooled.
+        scores=_pooled_scores(specialty_scores.values()),
     )
 
 

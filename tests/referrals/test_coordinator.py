@@ -263,6 +263,49 @@ def test_the_hand_over_form_refuses_bad_input_in_danish(client):
     assert client.post(url, {"practice": w.new_practice.pk, "note": NOTE}).status_code == 404
 
 
+def test_the_proposing_side_withdraws_an_open_proposal_and_the_practice_is_told(client):
+    w = W()
+    handover = propose(w)
+    url = reverse("referrals:coordinator_handover", args=[handover.public_id])
+    withdraw = reverse("referrals:coordinator_withdraw", args=[handover.public_id])
+    verified_login(client, w.gp)  # the receiving practice may acknowledge, not withdraw
+    assert "samspil-form-coordinator-withdraw" not in client.get(url).content.decode()
+    assert client.post(withdraw).status_code == 404
+    handover.refresh_from_db()
+    assert handover.is_open
+
+    verified_login(client, w.doctor)
+    assert "samspil-form-coordinator-withdraw" in client.get(url).content.decode()
+    response = client.post(withdraw, follow=True)
+    assert "Forslaget er trukket tilbage" in response.content.decode()
+    assert "Trukket tilbage." in response.content.decode()
+    handover.refresh_from_db()
+    assert handover.withdrawn_at is not None and not handover.is_open
+    told = OutboxEmail.objects.get(key__contains="coordinator-withdrawn")
+    assert told.to == [w.gp.email] and "trukket" in told.subject
+    assert CPR not in told.body and "KOL" not in told.body
+    assert AccessLogEntry.objects.filter(purpose=services.PURPOSE_COORDINATOR, action="change").exists()
+    # Nothing to acknowledge now, and nothing to remind of; the department may propose again.
+    with translation.override("da"), pytest.raises(ValidationError, match="trukket tilbage"):
+        services.coordinator_handover_acknowledge(handover=handover, actor=w.gp)
+    again = propose(w)
+    assert again.pk != handover.pk and again.is_open
+
+
+def test_an_acknowledged_proposal_cannot_be_withdrawn(client):
+    w = W()
+    handover = propose(w)
+    services.coordinator_handover_acknowledge(handover=handover, actor=w.gp)
+    with translation.override("da"), pytest.raises(ValidationError, match="kan ikke længere trækkes tilbage"):
+        services.coordinator_handover_withdraw(handover=handover, actor=w.doctor)
+    verified_login(client, w.doctor)
+    response = client.post(reverse("referrals:coordinator_withdraw", args=[handover.public_id]), follow=True)
+    assert response.status_code == 200 and "kan ikke længere trækkes tilbage" in response.content.decode()
+    handover.refresh_from_db()
+    assert handover.withdrawn_at is None
+    assert CareCoordinator.objects.get().practice == w.practice
+
+
 def test_the_authorisation_matrix():
     w = W()
     coordinator = coordinate(w)
@@ -284,6 +327,7 @@ def test_the_authorisation_matrix():
     allowed |= {("gp", "coordinator", "hand_over")}
     allowed |= {(r, "handover", a) for r in staff for a in ("view_proposal", "proposal_page")}
     allowed |= {("gp", "handover", "acknowledge")}
+    allowed |= {("doctor", "handover", "withdraw")}  # the proposing department's clinician
 
     def page(obj):
         if isinstance(obj, CareCoordinator):
@@ -300,6 +344,7 @@ def test_the_authorisation_matrix():
         "page": only(CareCoordinator, http_ok(Client, page)),
         "view_proposal": only(ResponsibilityHandover, perm("referrals.view_coordinator_handover")),
         "acknowledge": only(ResponsibilityHandover, perm("referrals.acknowledge_coordinator_handover")),
+        "withdraw": only(ResponsibilityHandover, perm("referrals.withdraw_coordinator_handover")),
         "proposal_page": only(ResponsibilityHandover, http_ok(Client, page)),
     }
     assert_authorisation_matrix(users=users, objects=objects, actions=actions, allowed=allowed)
@@ -317,6 +362,8 @@ def test_outsiders_posts_are_404_and_change_nothing(client):
             client.post(reverse("referrals:coordinator_acknowledge", args=[handover.public_id])).status_code
             == 404
         )
+        withdraw = reverse("referrals:coordinator_withdraw", args=[handover.public_id])
+        assert client.post(withdraw).status_code == 404
         add = reverse("referrals:coordinator_department_add", args=[coordinator.public_id])
         assert client.post(add, {"department": w.second_department.pk}).status_code == 404
         listing = client.get(reverse("referrals:coordinator_list"))
@@ -389,3 +436,5 @@ def test_an_unanswered_proposal_is_reminded_with_a_link_to_its_page():
     reminder = OutboxEmail.objects.get(key__contains="handover-reminder")
     assert f"/henvisninger/tovholder/forslag/{handover.public_id}/" in reminder.body
     assert CPR not in reminder.body and "KOL" not in reminder.body
+    # It asks for the tovholder role, not for treatment responsibility (a palliative handover's words).
+    assert "tovholder" in reminder.subject and "behandlingsansvar" not in reminder.subject + reminder.body

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from portal.stays import evaluations, report_cache, reports
 from portal.stays.models import HostPeriod, StayEvaluation
-from tests.accounts.factories import PracticeFactory
+from tests.accounts.factories import DepartmentFactory, PracticeFactory, specialty
 from tests.accounts.login import verified_login
 
 from .factories import ended, member, need, objectives, offer, world
@@ -25,8 +25,8 @@ pytestmark = pytest.mark.django_db
 OF_PRACTICE, OF_STAY = StayEvaluation.Direction.OF_PRACTICE, StayEvaluation.Direction.OF_STAY
 
 
-def _evaluated_stay(w, the_offer, *, trainee, scores=(4, 5), goals=()):
-    the_need = need(w, trainee=trainee)
+def _evaluated_stay(w, the_offer, *, trainee, scores=(4, 5), goals=(), department=None):
+    the_need = need(w, trainee=trainee, department=department)
     the_need.objectives.set(goals)
     stay = ended(w, the_need, the_offer)
     evaluations.evaluation_give(actor=trainee, assignment=stay, direction=OF_PRACTICE, score=scores[0])
@@ -116,6 +116,24 @@ def test_the_report_page_chart_and_exports_in_constant_queries(client):
     xlsx = client.get(reverse("stays:report_xlsx", kwargs={"region": w.region.slug}) + f"?aar={stays_year}")
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert any(r[0] == "Pædiatri" and r[1] == 10 for r in sheet.iter_rows(values_only=True))
+
+
+def test_the_regions_scores_pool_every_specialty_weighted_by_its_evaluations():
+    w = world()
+    the_offer = offer(w, capacity=10, slugs=("paediatri", "psykiatri"))
+    psychiatry = DepartmentFactory(parent=w.department.parent, specialty=specialty("psykiatri"))
+    _evaluated_stay(w, the_offer, trainee=w.trainee, scores=(1, 5))
+    for _i in range(2):
+        _evaluated_stay(
+            w, the_offer, trainee=member(psychiatry, "trainee"), scores=(4, 2), department=psychiatry
+        )
+    year = min(s.starts_on.year for s in the_offer.assignments.all())
+
+    report = reports.region_report(w.region, year)
+
+    # (1 + 4 + 4) / 3, not the mean of the specialties' means (2.5).
+    assert report.scores.of_practice == pytest.approx(3) and report.scores.of_practice_count == 3
+    assert report.scores.of_stay == pytest.approx(3) and report.scores.of_stay_count == 3
 
 
 def test_a_bad_year_is_404_not_500(client):

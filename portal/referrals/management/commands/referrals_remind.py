@@ -31,6 +31,4 @@ class Command(BaseCommand):
                 raise CommandError("--now skal have en tidszone, fx 2026-11-27T10:00+01:00")
         handovers = handover_reminders_send(now=moment)
         results = result_reminders_send(now=moment)
-        self.stdout.write(
-            f"Påmindelser sendt: {handovers} overdragelser af behandlingsansvar, {results} svarbeskeder"
-        )
+        self.stdout.write(f"Påmindelser sendt: {handovers} overdragelsesforslag, {results} svarbeskeder")
