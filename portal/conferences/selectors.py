@@ -9,13 +9,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, FloatField, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from portal.accounts.models import HealthCouncilArea, Organisation, Specialty, User
 from portal.accounts.roles import Role
 from portal.accounts.selectors import memberships_for_user
 from portal.core.deadlines import reply_time_stats
+from portal.core.sql import SecondsBetween
 
 from .models import Conference, ConferenceNote, DutyPeriod, PatientOverview
 
@@ -406,6 +408,21 @@ def _time_to_note(written_at: datetime, accepted_at: datetime, closed_at: dateti
     # so that writing during the call is never a negative time.
     start = closed_at if written_at >= closed_at else accepted_at
     return max(written_at - start, timedelta(0))
+
+
+def time_to_note_seconds(note_at: str) -> Case:
+    """``_time_to_note`` in seconds as an SQL expression over a conference, for figures pooled in
+    the database (portal.quality); ``note_at`` names the note's time, NULL when there is none.
+    The same rule as the function above, kept beside it."""
+    return Case(
+        When(**{f"{note_at}__isnull": True}, then=Value(None)),
+        When(
+            **{f"{note_at}__gte": F("closed_at")},
+            then=Greatest(SecondsBetween(note_at, "closed_at"), Value(0.0)),
+        ),
+        default=Greatest(SecondsBetween(note_at, "accepted_at"), Value(0.0)),
+        output_field=FloatField(),
+    )
 
 
 def conference_note_quality(*, since: datetime, until: datetime | None = None) -> list[NoteQualityRow]:

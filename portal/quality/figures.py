@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import Organisation
 from portal.conferences.models import Conference, ConferenceNote
+from portal.conferences.selectors import time_to_note_seconds
 from portal.core.sql import SecondsBetween
 from portal.correspondence.models import Message
 from portal.referrals.models import Referral, ReferralEvent
@@ -233,7 +234,7 @@ def _subacute(area_ids, since, starts, now):
 
 def _conferences(area_ids, since, starts, now):
     """Closed conferences by the month they were requested, with the time to the specialist's
-    note: as conferences.selectors counts it, from the close, or from the accept if written during."""
+    note as the conferences' own quality view counts it."""
     # A join, not a subquery: the note's time is read five times below, and at most one note of
     # the kind exists per conference (conference_note_once_per_kind).
     facts = (
@@ -250,11 +251,7 @@ def _conferences(area_ids, since, starts, now):
             q_kind=Value(""),
             c_closed=Value(1),
             c_with_note=_flag(Q(note_at__isnull=False)),
-            q_seconds=Case(
-                When(note_at__isnull=True, then=Value(None)),
-                When(note_at__gte=F("closed_at"), then=_non_negative(SecondsBetween("note_at", "closed_at"))),
-                default=_non_negative(SecondsBetween("note_at", "accepted_at")),
-            ),
+            q_seconds=time_to_note_seconds("note_at"),
         )
     )
     return facts, ["closed", "with_note"], True

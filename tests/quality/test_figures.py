@@ -164,6 +164,26 @@ def test_the_time_to_note_rests_on_the_practices_whose_conferences_have_a_note(s
     assert rows["conference_note_median"].cluster.suppressed
 
 
+@pytest.mark.parametrize("note_after_hours", [2.5, -1 / 6, -0.5])
+def test_the_time_to_note_in_sql_is_the_conferences_own_rule(note_after_hours):
+    """After the close it counts from the close; written during the call, from the accept; written
+    (by a clock's error) before the accept, zero: as ``conferences.selectors._time_to_note``."""
+    from portal.conferences.selectors import _time_to_note
+
+    w = Area(in_cluster=1, outside=0)
+    made = conference(w, w.practices[0], at=days_ago(5), note_after_hours=note_after_hours)
+    note = made.notes.get()
+    now = timezone.now()
+    since = figures.period_start(now)
+    starts = [timezone.make_aware(datetime(m.year, m.month, 1)) for m in figures.month_list(since)]
+    facts, counters, durations = figures.SOURCES["conferences"]([w.practices[0].pk], since, starts, now)
+
+    pool = pooling.pooled(facts, counters=counters, durations=durations)[("", pooling.AREA, pooling.TOTAL)]
+
+    expected = _time_to_note(note.written_at, made.accepted_at, made.closed_at).total_seconds()
+    assert pool.durations.median == pytest.approx(expected, abs=0.01)
+
+
 def test_referrals_rerouted_accepted_returned_and_vetoes(settings):
     settings.QUALITY_MIN_GROUP_SIZE = 2
     w = Area(in_cluster=2, outside=0)
