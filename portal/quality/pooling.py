@@ -14,9 +14,9 @@ group, month and kind. For every ``c_<name>`` it returns the sum, and the number
 contributed a non-zero value (the minimum group size is about practices with cases in that
 cell). For ``q_seconds`` it returns the count, the practices, the median (the middle value, or the
 mean of the two middle ones) and the nearest-rank 90th percentile (the ⌈0.9·n⌉-th smallest), the
-definitions of ``portal.core.deadlines.reply_time_stats``. They are taken from row numbers in a
-window, which both PostgreSQL and SQLite have (SQLite has no percentile aggregate), so the figures
-are the same wherever they run.
+definitions of ``portal.core.deadlines.reply_time_stats``: PostgreSQL's ordered-set aggregates on
+PostgreSQL, row numbers in a window on SQLite (which has no percentile aggregate); a test holds
+the two ways to the same figures.
 """
 
 # The SQL here is put together from this module's own names and the ORM's compiled query; every
