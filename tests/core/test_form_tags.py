@@ -33,3 +33,17 @@ def test_the_submitted_value_is_selected_and_only_that_one():
 def test_an_initial_value_is_selected_on_an_unbound_form():
     html = TEMPLATE.render({"form": ChoiceForm(initial={"choice": "a"})})
     assert '<option value="a" selected>Almen praksis</option>' in html
+
+
+def test_quotes_and_lazy_labels_are_escaped_as_the_template_would():
+    from django.utils.html import escape
+    from django.utils.translation import gettext_lazy
+
+    class LazyForm(forms.Form):
+        choice = forms.ChoiceField(choices=[("o'b", gettext_lazy("Yes")), ("c", "Læge's <b>")])
+
+    html = TEMPLATE.render({"form": LazyForm()})
+    value, label = escape("o'b"), escape("Læge's <b>")
+    assert value == "o&#x27;b" and f'<option value="{value}">' in html
+    assert f'<option value="c">{label}</option>' in html
+    assert f'<option value="{value}">{escape(str(gettext_lazy("Yes")))}</option>' in html
