@@ -62,6 +62,24 @@ def _open_handover_exists(patient: PatientReference) -> bool:
     ).exists()
 
 
+def _locked_for_clinician(
+    handover: ResponsibilityHandover, actor: User, *, side: str
+) -> ResponsibilityHandover:
+    """The proposal, locked, if ``actor`` sees it and is a clinician of its ``side`` ("from": the
+    proposing side, "to": the receiving practice); else PermissionDenied."""
+    handover = (
+        ResponsibilityHandover.objects.select_for_update(of=("self",))
+        .select_related("patient", "from_organisation", "to_organisation")
+        .get(pk=handover.pk)
+    )
+    organisation_id = handover.from_organisation_id if side == "from" else handover.to_organisation_id
+    if not actor.has_perm("referrals.view_coordinator_handover", handover) or not user_has_role_in(
+        actor, organisation_id, CLINICIAN_ROLES
+    ):
+        raise PermissionDenied(f"Only a clinician of the proposal's {side!r} side may do this.")
+    return handover
+
+
 def _save_proposal(handover: ResponsibilityHandover, *, actor: User, request) -> ResponsibilityHandover:
     open_offer = _("A proposal of a coordinating GP for this patient already awaits an answer.")
     if _open_handover_exists(handover.patient):
@@ -212,15 +230,7 @@ def coordinator_handover_acknowledge(
     proposer no longer holds the role, or a department's proposal for a patient who got a
     tovholder meanwhile) is refused, not applied."""
     now = now or timezone.now()
-    handover = (
-        ResponsibilityHandover.objects.select_for_update(of=("self",))
-        .select_related("patient", "from_organisation", "to_organisation")
-        .get(pk=handover.pk)
-    )
-    if not actor.has_perm("referrals.view_coordinator_handover", handover) or not user_has_role_in(
-        actor, handover.to_organisation_id, CLINICIAN_ROLES
-    ):
-        raise PermissionDenied("Only a GP of the receiving practice acknowledges.")
+    handover = _locked_for_clinician(handover, actor, side="to")
     if handover.acknowledged_at is not None:
         raise ValidationError(_("The proposal is already acknowledged."))
     if handover.withdrawn_at is not None:
@@ -282,15 +292,7 @@ def coordinator_handover_withdraw(
     withdrawal and an acknowledgement at the same moment cannot both win; the receiving practice
     is told, and the holder may propose again."""
     now = now or timezone.now()
-    handover = (
-        ResponsibilityHandover.objects.select_for_update(of=("self",))
-        .select_related("patient", "from_organisation", "to_organisation")
-        .get(pk=handover.pk)
-    )
-    if not actor.has_perm("referrals.view_coordinator_handover", handover) or not user_has_role_in(
-        actor, handover.from_organisation_id, CLINICIAN_ROLES
-    ):
-        raise PermissionDenied("Only a clinician of the proposing side withdraws.")
+    handover = _locked_for_clinician(handover, actor, side="from")
     if handover.acknowledged_at is not None:
         raise ValidationError(_("The proposal is already acknowledged; it can no longer be withdrawn."))
     if handover.withdrawn_at is not None:
